@@ -1,0 +1,90 @@
+"""Check stories against the schema and the vocabulary; report every problem with its file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extramile.reader import StoryFile, read_story
+from extramile.schema import validate_story
+from extramile.slug import is_valid_slug, slug_key
+from extramile.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+def story_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Markdown files named directly, or found below named folders, in a stable order."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.md") if p.is_file())
+        else:
+            yield path
+
+
+def check_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> list[Finding]:
+    """Every problem of one story on its own."""
+    findings = [Finding(shown, p.line, p.field, p.message) for p in story_file.problems]
+    if story_file.metadata is None:
+        return findings
+    stem = story_file.path.stem
+    if not is_valid_slug(stem):
+        findings.append(Finding(shown, 1, "file name", f"{stem!r} must be a lowercase-hyphenated slug such as free-chocolates"))
+    _, problems = validate_story(story_file.metadata, vocabulary)
+    findings.extend(Finding(shown, story_file.line_of(p.loc), p.field, p.message) for p in problems)
+    if not story_file.body.strip():
+        findings.append(Finding(shown, story_file.body_line, "body", "is empty: tell the story below the front matter"))
+    return findings
+
+
+def check_collection(
+    paths: Iterable[Path], vocabulary: Vocabulary, relative_to: Path | None = None
+) -> tuple[list[Finding], int]:
+    """Every problem in every story, and those between stories (a slug or a submission id used twice)."""
+    findings: list[Finding] = []
+    by_slug: dict[str, str] = {}
+    by_source: dict[str, str] = {}
+    count = 0
+    for path in story_files(paths):
+        count += 1
+        shown = _display(path, relative_to)
+        story_file = read_story(path)
+        findings.extend(check_story(story_file, vocabulary, shown))
+        key = slug_key(path.stem)
+        if key in by_slug:
+            findings.append(Finding(shown, 1, "file name", f"duplicate slug {path.stem!r}: {by_slug[key]} has the same URL"))
+        else:
+            by_slug[key] = shown
+        source_id = _source_id(story_file)
+        if source_id and source_id in by_source:
+            line = story_file.line_of(("source", "id"))
+            findings.append(Finding(shown, line, "source.id", f"submission {source_id} is already told in {by_source[source_id]}"))
+        elif source_id:
+            by_source[source_id] = shown
+    return sorted(findings), count
+
+
+def _source_id(story_file: StoryFile) -> str | None:
+    metadata = story_file.metadata if isinstance(story_file.metadata, dict) else {}
+    source = metadata.get("source")
+    return source.get("id") if isinstance(source, dict) and isinstance(source.get("id"), str) else None
+
+
+def _display(path: Path, relative_to: Path | None) -> str:
+    if relative_to:
+        try:
+            return str(path.resolve().relative_to(relative_to.resolve()))
+        except ValueError:
+            pass
+    return str(path)

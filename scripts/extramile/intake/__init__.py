@@ -1,0 +1,1 @@
+"""The intake: the receiver that takes form posts, and the store that keeps them."""

@@ -1,0 +1,108 @@
+"""The intake store: one SQLite database, outside content/, that keeps every submission.
+
+Private details (e-mail, IP address, user agent, consent) live only here, keyed by submission id; the ingest
+copies the public fields into draft stories and never the private ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_STORE = Path("var/intake/submissions.sqlite3")  # relative to the project root; gitignored
+STATUSES = ("accepted", "spam")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id          TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    received    TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('accepted', 'spam')),
+    fields      TEXT NOT NULL,
+    private     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received);
+"""
+
+
+def new_submission_id() -> str:
+    return "sub_" + secrets.token_hex(10)
+
+
+def fingerprint(fields: dict, email: str = "") -> str:
+    """Equal for the same story sent twice (double click, replay), whatever the order of keys."""
+    canonical = json.dumps({"fields": fields, "email": email.strip().lower()}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    id: str
+    received: dt.datetime  # aware, UTC
+    status: str  # "accepted" | "spam"
+    fields: dict  # FormSubmission.public_fields()
+    private: dict = field(default_factory=dict)  # {"email", "ip", "user_agent", "consent"}
+    fingerprint: str = ""
+
+
+class IntakeStore:
+    def __init__(self, path: Path, *, timeout: float = 10.0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.executescript(_SCHEMA)
+
+    def add(self, record: SubmissionRecord) -> bool:
+        """Store one submission in one transaction; False when the same submission is already stored."""
+        if record.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {record.status!r}")
+        digest = record.fingerprint or fingerprint(record.fields, record.private.get("email", ""))
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO submissions (id, fingerprint, received, status, fields, private)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                record.id,
+                digest,
+                record.received.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+                record.status,
+                json.dumps(record.fields, ensure_ascii=False, sort_keys=True),
+                json.dumps(record.private, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        return cursor.rowcount == 1
+
+    def records(self, status: str | None = None) -> Iterator[SubmissionRecord]:
+        """Every stored submission, oldest first, read a row at a time."""
+        query = "SELECT id, received, status, fields, private, fingerprint FROM submissions"
+        args: tuple = ()
+        if status:
+            query += " WHERE status = ?"
+            args = (status,)
+        for row in self._db.execute(query + " ORDER BY received, id", args):
+            yield SubmissionRecord(
+                id=row[0], received=dt.datetime.fromisoformat(row[1]), status=row[2],
+                fields=json.loads(row[3]), private=json.loads(row[4]), fingerprint=row[5],
+            )
+
+    def count(self, status: str | None = None) -> int:
+        if status:
+            return self._db.execute("SELECT count(*) FROM submissions WHERE status = ?", (status,)).fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM submissions").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "IntakeStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,163 @@
+"""Extra Mile's MkDocs plugin: the story schema and vocabulary applied to Material's blog and tags.
+
+- every story is validated with `Story` before the blog plugin reads it; all problems fail the build at once;
+- the teller's perspective becomes the blog category, tags are shown by their vocabulary labels;
+- a page per tag is generated, the tags plugin only allows vocabulary tags;
+- templates get the collection (featured, latest, related stories, tag counts) and the vocabulary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from material.plugins.tags.structure.tag import Tag
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+from extramile import collection
+from extramile.check import check_story
+from extramile.collection import Entry
+from extramile.reader import read_story
+from extramile.schema import PERSPECTIVES, Story, validate_story
+from extramile.vocabulary import load_vocabulary
+
+TAG_LABELS = "tag_labels"  # the page meta key the tags plugin reads (tags_name_property)
+
+
+class ExtraMileConfig(Config):
+    vocabulary = c.Type(str, default="content/vocabulary.yml")  # relative to mkdocs.yml
+    shared_templates = c.Type(str, default="theme/shared")  # templates both engines share (the story form)
+    tags_dir = c.Type(str, default="tags")  # where the generated page per tag goes, inside docs_dir
+
+
+class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).parent
+        self.vocabulary = load_vocabulary(self.root / self.config.vocabulary)
+        self.stories: dict[str, Story] = {}  # by src_uri
+        self.entries: list[Entry] = []
+        self.related: dict[str, list[Entry]] = {}
+        self.blog = config.plugins.get("material/blog")
+        if self.blog is None:
+            raise PluginError("extramile: Material's blog plugin must be enabled (plugins: - blog)")
+        self.blog.config.categories_allowed = list(PERSPECTIVES.values())
+        tags = config.plugins.get("material/tags")
+        if tags is not None:
+            tags.config.tags_name_property = TAG_LABELS
+            tags.config.tags_allowed = {Tag(term.label) for term in self.vocabulary.tags}
+        config.extra["intake"] = _intake_settings(config.extra.get("intake") or {})
+        self._adopt_posts()
+        return config
+
+    def _adopt_posts(self) -> None:
+        # Material's blog reads post front matter itself, so categories must be set on each post right after
+        # it is created and before the category views are generated: wrap the one call that creates posts.
+        create_post = self.blog._resolve_post
+
+        def resolve_post(file, config):
+            post = create_post(file, config)
+            story = self.stories.get(file.src_uri)
+            if story is not None:
+                post.config.categories = [PERSPECTIVES[story.perspective]]
+                post.meta["template"] = "story.html"
+                post.meta[TAG_LABELS] = [self.vocabulary.label("tags", tag) for tag in story.tags]
+            return post
+
+        self.blog._resolve_post = resolve_post
+
+    @event_priority(100)  # before the blog plugin (-50) reads the posts
+    def on_files(self, files, *, config):
+        posts_dir = self.blog.config.post_dir.format(blog=self.blog.config.blog_dir).strip("/") + "/"
+        findings = []
+        for file in files.documentation_pages():
+            if not file.src_uri.startswith(posts_dir):
+                continue
+            story_file = read_story(Path(file.abs_src_path))
+            shown = os.path.relpath(file.abs_src_path, self.root)
+            problems = check_story(story_file, self.vocabulary, shown)
+            if problems:
+                findings.extend(problems)
+                continue
+            story, _ = validate_story(story_file.metadata, self.vocabulary)
+            self.stories[file.src_uri] = story
+        if findings:
+            listing = "\n".join(f"  {finding}" for finding in findings)
+            raise PluginError(f"{len(findings)} problem(s) in stories (run `extramile check`):\n{listing}")
+        for term in self.vocabulary.tags:
+            files.append(File.generated(
+                config, f"{self.config.tags_dir}/{term.slug}.md", content=_tag_page(term),
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            ))
+        return files
+
+    @event_priority(100)  # first, so that every later plugin (read time, feed, search) sees safe HTML
+    def on_page_content(self, html, *, page, config, files):
+        if page.file.src_uri in self.stories and _sanitize_html is not None:
+            return _sanitize_html(html)
+        return html
+
+    def on_env(self, env, *, config, files):
+        shared = self.root / self.config.shared_templates
+        if shared.is_dir() and str(shared) not in env.loader.searchpath:
+            env.loader.searchpath.append(str(shared))
+        # The blog plugin's posts are what this build publishes: drafts are among them only under `serve`.
+        self.entries = [
+            Entry(key=Path(post.file.src_uri).stem, url=post.url, story=self.stories[post.file.src_uri])
+            for post in self.blog.blog.posts
+            if post.file.src_uri in self.stories
+        ]
+        self.related = collection.related(self.entries)
+        env.globals["vocabulary"] = self.vocabulary
+        env.globals["perspectives"] = PERSPECTIVES
+        env.globals["extramile"] = self
+        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        story = self.stories.get(page.file.src_uri)
+        if story is not None:
+            context["story"] = story
+            context["related"] = self.related.get(Path(page.file.src_uri).stem, [])
+        return context
+
+    # Used by the templates.
+    def featured(self, limit: int = 3) -> list[Entry]:
+        return collection.featured(self.entries, limit)
+
+    def latest(self, limit: int = 6) -> list[Entry]:
+        return collection.latest(self.entries, limit, skip=self.featured())
+
+    def tag_counts(self):
+        return collection.tag_counts(self.entries)
+
+    def tag_url(self, slug: str) -> str:
+        return f"{self.config.tags_dir}/{slug}/"
+
+    def label(self, kind: str, slug: str) -> str:
+        return self.vocabulary.label(kind, slug)
+
+
+def _tag_page(term) -> str:
+    # The listing directive is the tags plugin's: it fills in every story that carries this tag.
+    return (
+        f"---\ntitle: {json.dumps(term.label)}\ndescription: {json.dumps(term.description)}\n---\n\n"
+        f"# {term.label}\n\n{term.description}\n\n"
+        f"<!-- material/tags {{ include: [{term.label}], toc: false }} -->\n"
+    )
+
+
+try:  # The receiver's settings and the sanitizer are separate stages; the site still builds without them.
+    from extramile.intake.config import intake_settings as _intake_settings
+except ModuleNotFoundError:  # pragma: no cover
+    def _intake_settings(extra: dict) -> dict:
+        return {"provider": "receiver", **extra}
+try:
+    from extramile.sanitize import sanitize_html as _sanitize_html
+except ModuleNotFoundError:  # pragma: no cover
+    _sanitize_html = None
