@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,27 +12,28 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def story_slug(href: str) -> str | None:
-    """The story a link points to, from any relative link to stories/<slug>/."""
-    parts = [part for part in href.split("#")[0].split("/") if part and part != ".."]
-    if len(parts) == 2 and parts[0] == "stories" and parts[1] not in {"archive", "told-by", "page"}:
-        return parts[1]
+def story_slug(href: str, base: str = "") -> str | None:
+    """The story a link points to: `href` is resolved against `base`, the linking page's path in the site."""
+    path = urlparse(urljoin(f"http://site/{base}", href)).path
+    match = re.fullmatch(r"/stories/([a-z0-9-]+)/", path)
+    if match and match[1] not in {"archive", "told-by", "page"}:
+        return match[1]
     return None
 
 
 def listed_stories(site: Path, path: str) -> list[str]:
     """The stories a blog listing shows, following its pagination (page/2/, page/3/, ...)."""
     found: list[str] = []
-    folder = site / path
+    folder, base = site / path, f"{path}/"
     number = 1
     while (folder / "index.html").exists():
         page = soup(folder / "index.html")
         for excerpt in page.select("article.md-post--excerpt"):
-            links = {story_slug(a["href"]) for a in excerpt.select("a[href]")} - {None}
+            links = {story_slug(a["href"], base) for a in excerpt.select("a[href]")} - {None}
             assert len(links) == 1, links
             found.extend(links)
         number += 1
-        folder = site / path / "page" / str(number)
+        folder, base = site / path / "page" / str(number), f"{path}/page/{number}/"
     return found
 
 

@@ -34,7 +34,7 @@ def test_search_index_holds_every_published_story_text(built_site, published):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     by_location = {}
     for doc in index["docs"]:
-        by_location.setdefault(doc["location"].split("#")[0], []).append(doc["text"])
+        by_location.setdefault(doc["location"].split("#")[0], []).append(f"{doc['title']} {doc['text']}")
     for slug, post in published.items():
         texts = " ".join(by_location.get(f"stories/{slug}/", []))
         assert texts, f"{slug} is not in the search index"

@@ -16,7 +16,7 @@ def test_each_tag_page_lists_exactly_the_stories_carrying_it(built_site, publish
     for term in vocabulary.tags:
         page = soup(built_site / "tags" / term.slug / "index.html").select_one("article.md-content__inner")
         assert page.h1.get_text(strip=True).rstrip("¶") == term.label
-        listed = [story_slug(a["href"]) for a in page.select("ul a[href]")]
+        listed = [story_slug(a["href"], f"tags/{term.slug}/") for a in page.select("ul a[href]")]
         expected = sorted(slug for slug, post in published.items() if term.slug in post["tags"])
         assert sorted(listed) == expected, term.slug
 
