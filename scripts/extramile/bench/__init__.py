@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic collections and side-by-side builds that print figures (never timed tests)."""
