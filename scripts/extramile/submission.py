@@ -40,7 +40,13 @@ FIELD_LABELS = {"title": "The title", "story": "The story", "perspective": "Who 
                 "anonymous": "Publish anonymously", "email": "The e-mail address", "consent": "The consent"}
 # What to say when a field is left empty, or a choice is missing or not one of the choices.
 _EMPTY = {"title": "Give the story a title.", "story": "Tell us the story.",
-          "business": "Give the name of the business.", "told_by": "Give the name to show, or choose to publish anonymously."}
+          "business": "Give the name of the business.",
+          "told_by": "Give the name to show, or choose to publish anonymously."}
+_OTHER = {"consent": "We need your permission to publish the story: tick the box.",
+          "email": "Give an e-mail address like name@example.com, or leave it empty.",
+          "tags": "Choose at least one tag.", "tags_max": f"Choose at most {MAX_TAGS} tags.",
+          "tags_unknown": "Choose the tags from the list.", "month_future": "Choose a month that has already come.",
+          "story_short": f"Tell us a little more: at least {MIN_STORY} characters."}
 _FREE_TEXT = ("title", "story", "business", "told_by", "email")  # the choices are checked against their lists
 _CHOOSE = {"perspective": "Choose who is telling the story.", "industry": "Choose an industry.",
            "channel": "Choose a channel.", "month": "Choose the month and year."}
@@ -135,17 +141,17 @@ def check_form(sub: FormSubmission, vocabulary: Vocabulary) -> dict[str, str]:
     if len(sub.story) < MIN_STORY and "story" not in problems:
         problems["story"] = f"Tell us a little more: at least {MIN_STORY} characters (it has {len(sub.story)})."
     if not sub.consent:
-        problems["consent"] = "We need your permission to publish the story: tick the box."
+        problems["consent"] = _OTHER["consent"]
     if sub.email and "email" not in problems and not _EMAIL.match(sub.email):
-        problems["email"] = "Give an e-mail address like name@example.com, or leave it empty."
+        problems["email"] = _OTHER["email"]
     if not sub.anonymous and not sub.told_by:
-        problems["told_by"] = "Give the name to show, or choose to publish anonymously."
+        problems["told_by"] = _EMPTY["told_by"]
     if not sub.tags:
-        problems["tags"] = "Choose at least one tag."
+        problems["tags"] = _OTHER["tags"]
     elif len(sub.tags) > MAX_TAGS:
         problems["tags"] = f"Choose at most {MAX_TAGS} tags (you chose {len(sub.tags)})."
     elif not set(sub.tags) <= vocabulary.slugs("tags"):
-        problems["tags"] = "Choose the tags from the list."
+        problems["tags"] = _OTHER["tags_unknown"]
     for name, kind in (("industry", "industries"), ("channel", "channels")):
         if getattr(sub, name) not in vocabulary.slugs(kind):
             problems.setdefault(name, _CHOOSE[name])
@@ -166,8 +172,13 @@ def _friendly(name: str, problem: Problem) -> str:
     if message == "must not be empty" or message == "is required":
         return _EMPTY.get(name, f"{FIELD_LABELS.get(name, 'This field')} is required.")
     if top == "date" and message.startswith("must not be in the future"):
-        return "Choose a month that has already come."
+        return _OTHER["month_future"]
     return f"{FIELD_LABELS.get(name, 'This field')} {message}".rstrip(".") + "."
+
+
+def form_messages() -> dict[str, str]:
+    """What the page's script says before it posts, worded exactly as the receiver would say it."""
+    return {**_EMPTY, **_CHOOSE, **_OTHER}
 
 
 def front_matter_for(sub: FormSubmission, submission_id: str, received: dt.datetime) -> dict:
@@ -203,4 +214,4 @@ def validate_submission(
 
 
 __all__ = ["FormSubmission", "Problem", "validate_submission", "front_matter_for", "check_form", "describe",
-           "FIELD_LIMITS", "FIELD_LABELS", "PRIVATE_FIELDS", "ANONYMOUS", "MAX_TAGS", "MIN_STORY"]
+           "form_messages", "FIELD_LIMITS", "FIELD_LABELS", "PRIVATE_FIELDS", "ANONYMOUS", "MAX_TAGS", "MIN_STORY"]

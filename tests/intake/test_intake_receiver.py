@@ -7,7 +7,9 @@ import logging
 import sqlite3
 
 import pytest
+from starlette.testclient import TestClient
 
+from extramile.intake.app import create_app
 from extramile.submission import FormSubmission
 
 from .conftest import GOOD, RECEIVER, SITE, THANKS, good, rows
@@ -101,6 +103,8 @@ def test_an_invalid_form_post_comes_back_with_each_error_next_to_its_field_and_e
     # The summary lists each problem and links to its field.
     links = [el.get("href") for el in page.elements if el.tag == "a" and el.get("href", "").startswith("#sf-")]
     assert links[:2] == ["#sf-title", "#sf-industry"] and "#sf-tags-mistake-recovery" in links
+    # The form goes back to the receiver it came from, however the visitor reached it.
+    assert page["story-form"].get("action") == "submissions"
     # The trap is never filled in again, and nothing was stored.
     assert page["sf-website"].get("value") == ""
     assert rows(store_path) == []
@@ -197,9 +201,22 @@ def test_a_browser_post_that_hides_its_origin_but_says_cross_site_is_refused(cli
 def test_posts_from_the_receivers_own_page_and_from_non_browsers_are_taken(client, store_path):
     own = client.post("/submissions", data=good(title="Sent from the error page"),
                       headers={"Origin": RECEIVER, "Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    other_name = client.post("/submissions", data=good(title="Sent from the error page, by another name"),
+                             headers={"Origin": "http://localhost:8001"}, follow_redirects=False)
     curl = client.post("/submissions", data=good(title="Sent with curl"), follow_redirects=False)
-    assert own.status_code == curl.status_code == 303
-    assert len(rows(store_path)) == 2
+    assert own.status_code == curl.status_code == other_name.status_code == 303
+    assert own.headers["location"] == THANKS  # back to the site, not to the receiver
+    assert len(rows(store_path)) == 3
+
+
+def test_a_page_that_rebinds_its_own_name_to_the_receiver_is_refused(make_settings, store_path):
+    # DNS rebinding: evil.example now resolves to 127.0.0.1, so its page is "same-origin" with what it reaches.
+    # The receiver's own origins come from its settings, never from the Host header.
+    with TestClient(create_app(make_settings()), base_url="http://evil.example:8001") as client:
+        response = client.post("/submissions", data=GOOD, headers={"Origin": "http://evil.example:8001",
+                                                                   "Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 403
+    assert rows(store_path) == []
 
 
 def test_an_origin_allowed_on_the_command_line_may_post(make_client):

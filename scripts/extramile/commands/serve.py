@@ -22,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     root = project_root()
     commands = [[sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", args.site_addr, "-f", str(root / "mkdocs.yml")]]
     if not args.no_intake:
-        commands.append([sys.executable, "-m", "extramile", "intake"])
+        # The receiver takes posts only from the site's own origin, and sends thanks back to it.
+        site = f"http://{args.site_addr}"
+        commands.append([sys.executable, "-m", "extramile", "intake", "--allow-origin", site, "--site-url", f"{site}/"])
     processes = [subprocess.Popen(command, cwd=root) for command in commands]
     print(f"Extra Mile: site on http://{args.site_addr}/ ; press Ctrl+C to stop", file=sys.stderr)
     try:

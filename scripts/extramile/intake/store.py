@@ -98,6 +98,15 @@ class IntakeStore:
             return self._db.execute("SELECT count(*) FROM submissions WHERE status = ?", (status,)).fetchone()[0]
         return self._db.execute("SELECT count(*) FROM submissions").fetchone()[0]
 
+    def id_for(self, digest: str) -> str | None:
+        """The id under which a submission with this fingerprint is stored, if it is."""
+        row = self._db.execute("SELECT id FROM submissions WHERE fingerprint = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def ping(self) -> bool:
+        """True when the database answers a query (the receiver's health check)."""
+        return self._db.execute("SELECT count(*) FROM sqlite_master").fetchone() is not None
+
     def close(self) -> None:
         self._db.close()
 

@@ -22,7 +22,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from extramile import collection
 from extramile.check import check_story
 from extramile.collection import Entry
+from extramile.intake.config import IntakeConfigError, intake_settings
 from extramile.reader import read_story
+from extramile.sanitize import sanitize_html
 from extramile.schema import PERSPECTIVES, Story, validate_story
 from extramile.vocabulary import load_vocabulary
 
@@ -52,7 +54,10 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         if tags is not None:
             tags.config.tags_name_property = TAG_LABELS
             tags.config.tags_allowed = {Tag(term.label) for term in self.vocabulary.tags}
-        config.extra["intake"] = _intake_settings(config.extra.get("intake") or {})
+        try:
+            self.intake = intake_settings(config.extra.get("intake") or {})
+        except IntakeConfigError as error:
+            raise PluginError(f"mkdocs.yml: {error}") from None
         self._adopt_posts()
         return config
 
@@ -99,8 +104,8 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
 
     @event_priority(100)  # first, so that every later plugin (read time, feed, search) sees safe HTML
     def on_page_content(self, html, *, page, config, files):
-        if page.file.src_uri in self.stories and _sanitize_html is not None:
-            return _sanitize_html(html)
+        if page.file.src_uri in self.stories:
+            return sanitize_html(html)
         return html
 
     def on_env(self, env, *, config, files):
@@ -115,6 +120,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         ]
         self.related = collection.related(self.entries)
         env.globals["vocabulary"] = self.vocabulary
+        env.globals["intake"] = self.intake
         env.globals["perspectives"] = PERSPECTIVES
         env.globals["extramile"] = self
         return env
@@ -152,12 +158,3 @@ def _tag_page(term) -> str:
     )
 
 
-try:  # The receiver's settings and the sanitizer are separate stages; the site still builds without them.
-    from extramile.intake.config import intake_settings as _intake_settings
-except ModuleNotFoundError:  # pragma: no cover
-    def _intake_settings(extra: dict) -> dict:
-        return {"provider": "receiver", **extra}
-try:
-    from extramile.sanitize import sanitize_html as _sanitize_html
-except ModuleNotFoundError:  # pragma: no cover
-    _sanitize_html = None

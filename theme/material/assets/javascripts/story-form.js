@@ -89,7 +89,7 @@
     var count = 0;
     names.forEach(function (name) {
       var message = found[name];
-      if (!setError(name, message) && !message) return;
+      setError(name, message);
       if (!message) return;
       count += 1;
       var item = document.createElement("li");
