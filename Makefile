@@ -12,7 +12,7 @@ STAMP := $(BIN)/.extramile-installed
 # Material prints a notice about MkDocs 2 on every run; it is not a warning about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build check install bench clean
+.PHONY: serve test build build-pelican check install clean
 
 serve: $(STAMP)
 	$(BIN)/extramile serve
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/extramile build
+
+build-pelican: $(STAMP)
+	$(BIN)/extramile build --engine pelican
 
 check: $(STAMP)
 	$(BIN)/extramile check

@@ -14,7 +14,7 @@ import yaml
 
 BOM = b"\xef\xbb\xbf"
 # The same opening and closing lines MkDocs and Material accept.
-_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.S)
+FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.S)
 
 
 # libyaml's parser when PyYAML has it: the pure-Python one is most of the cost of reading 10,000 stories.
@@ -94,7 +94,7 @@ def read_story(path: Path) -> StoryFile:
         story.problems.append(ReadProblem(line, "file", f"is not UTF-8 (byte {error.start}): save it as UTF-8"))
         return story
     text = text.replace("\r\n", "\n")
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
         story.problems.append(ReadProblem(1, "front matter", "is missing: the file must start with a line of three dashes (---)"))
         return story

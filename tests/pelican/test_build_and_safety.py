@@ -4,12 +4,15 @@ and both `extramile build --engine pelican` and `pelican` from the root build th
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from extramile.commands.build import pelican_command
 
 from .conftest import ATOM, copy_pelican_site, pelican_build, run_extramile, soup, story_text
 
@@ -26,6 +29,8 @@ HOSTILE_BODY = """The chip shop stayed open late.
 <p style="position:fixed" onclick="alert('p')">Styled paragraph.</p>
 
 Read [the chocolates](free-chocolates-after-a-checkout-bug.md) and [about us](../../about.md).
+
+![The chip shop at night](chip-shop.jpg)
 """
 
 
@@ -36,6 +41,9 @@ def hostile_site(tmp_path_factory):
     story.write_text(story_text(HOSTILE_BODY, title=HOSTILE_TITLE, description="Chips & <3 \"quoted\"",
                                 business="Bob's <3 Chippy", date=datetime.date(2019, 1, 1),
                                 featured=True), encoding="utf-8")
+    (root / "content/stories/posts/chip-shop.jpg").write_bytes(b"a photo")
+    (root / "content/images").mkdir()
+    (root / "content/images/banner.png").write_bytes(b"a banner")
     output = root / "out"
     pelican_build(root, output)
     return output
@@ -74,6 +82,17 @@ def test_markdown_links_between_files_work_on_pages_and_in_feeds(hostile_site):
     assert links["about us"] == "../../about/"
     feed = (hostile_site / "feeds/all.atom.xml").read_text(encoding="utf-8")
     assert 'href="http://127.0.0.1:8000/stories/free-chocolates-after-a-checkout-bug/"' in feed.replace("&quot;", '"')
+
+
+def test_files_beside_the_stories_are_published_and_sources_never(hostile_site):
+    assert (hostile_site / "stories/posts/chip-shop.jpg").read_bytes() == b"a photo"
+    assert (hostile_site / "images/banner.png").read_bytes() == b"a banner"
+    image = soup(hostile_site / "stories/fish-and-chips/index.html").select_one(".em-prose img[alt]")
+    assert image["src"] == "../../stories/posts/chip-shop.jpg" and image["alt"] == "The chip shop at night"
+    assert 'src="http://127.0.0.1:8000/stories/posts/chip-shop.jpg"' in \
+        (hostile_site / "feeds/all.atom.xml").read_text(encoding="utf-8").replace("&quot;", '"')
+    published = {p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*") if p.is_file()}
+    assert not [p for p in published if p.endswith((".md", ".yml"))], "no source, draft or vocabulary is copied"
 
 
 def test_an_invalid_story_fails_the_build_naming_file_and_line(tmp_path):
@@ -123,3 +142,14 @@ def test_the_public_build_links_absolutely_to_site_url(tmp_path):
     assert all(loc.startswith("https://stories.example.org/") for loc in locs)
     feed = ET.parse(output / "feeds/all.atom.xml").getroot()
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://stories.example.org/feeds/all.atom.xml"
+
+
+def test_without_the_plugin_no_story_is_read_at_all(tmp_path, repo, drafts):
+    output = tmp_path / "out"
+    command = [*pelican_command(repo, output), "-e", "PLUGINS=[]"]
+    result = subprocess.run(command, cwd=repo, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
+    assert result.returncode != 0
+    written = [p for p in output.rglob("*") if p.is_file()] if output.exists() else []
+    for slug, post in drafts.items():
+        assert not any(slug in p.read_text(encoding="utf-8", errors="replace") for p in written)
+    assert not (output / "stories").exists(), "Pelican's own Markdown reader must not publish story files"

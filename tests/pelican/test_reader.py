@@ -59,10 +59,12 @@ def test_an_invalid_story_is_skipped_and_reported_with_its_line(settings, tmp_pa
     ("stories/posts/a.md", "[tags](../../tags/index.md)", "../../tags/"),
     ("stories/posts/a.md", "[x](https://example.org/a.md)", "https://example.org/a.md"),
     ("stories/posts/a.md", "[x](#here)", "#here"),
+    ("stories/posts/a.md", "![photo](photo.jpg)", "{static}/stories/posts/photo.jpg"),
+    ("stories/posts/a.md", "[photo](../../images/p.png?v=2)", "{static}/images/p.png?v=2"),
 ])
 def test_links_between_markdown_files_in_a_story(settings, source, markdown, expected):
     html_text = Renderer(settings).render(markdown, source)
-    assert f'href="{expected}"' in html_text
+    assert f'href="{expected}"' in html_text or f'src="{expected}"' in html_text
 
 
 @pytest.mark.parametrize(("source", "markdown", "expected"), [
@@ -70,6 +72,7 @@ def test_links_between_markdown_files_in_a_story(settings, source, markdown, exp
     ("stories/index.md", "[tag](../tags/index.md)", f"{SITE_LINK}tags/"),
     ("about.md", "[home](index.md)", f"{SITE_LINK}"),
     ("about.md", "[a story](stories/posts/b.md)", f"{SITE_LINK}stories/b/"),
+    ("about.md", "[a picture](images/p.png)", f"{SITE_LINK}images/p.png"),
 ])
 def test_links_in_a_page_text_wait_for_the_page_address(settings, source, markdown, expected):
     assert f'href="{expected}"' in Renderer(settings).render(markdown, source, story=False)

@@ -1,4 +1,4 @@
-"""`extramile build`: build the public site strictly (drafts left out)."""
+"""`extramile build`: build the public site strictly (drafts left out), with Material or with Pelican."""
 
 from __future__ import annotations
 
@@ -9,17 +9,34 @@ from pathlib import Path
 
 from extramile.paths import project_root
 
+ENGINES = ("material", "pelican")
+DEFAULT_SITE_DIRS = {"material": "site", "pelican": "output"}
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("build", help="build the public site into a folder (strict: any warning fails)")
-    parser.add_argument("--engine", choices=("material",), default="material", help="the site engine (default: material)")
-    parser.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    parser.add_argument("--engine", choices=ENGINES, default="material", help="the site engine (default: material)")
+    parser.add_argument("-d", "--site-dir", type=Path, default=None,
+                        help="output folder (default: site/ for material, output/ for pelican)")
+    parser.add_argument("--public", action="store_true",
+                        help="pelican: build with publishconf.py (absolute links to SITE_URL) instead of pelicanconf.py")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     root = project_root()
+    if args.engine == "pelican":
+        return subprocess.call(pelican_command(root, args.site_dir, public=args.public), cwd=root)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml")]
     if args.site_dir:
         command += ["-d", str(args.site_dir.resolve())]
     return subprocess.call(command, cwd=root)
+
+
+def pelican_command(root: Path, site_dir: Path | None = None, public: bool = False) -> list[str]:
+    """Pelican with our settings; any warning fails the build, as `mkdocs build --strict` does."""
+    settings = root / ("publishconf.py" if public else "pelicanconf.py")
+    output = Path(site_dir).resolve() if site_dir else root / DEFAULT_SITE_DIRS["pelican"]
+    return [sys.executable, "-m", "pelican", str(root / "content"), "-s", str(settings), "-o", str(output),
+            "--fatal", "warnings", "--delete-output-directory", "--ignore-cache"]
+

@@ -1,0 +1,140 @@
+"""Pelican's reader for story files: the files as they are, YAML front matter and all, checked by the one schema.
+
+- every story is validated exactly as `extramile check` and the Material plugin validate it; the problems are
+  collected with file and line, and the plugin fails the build with all of them at once;
+- a draft is returned as status "skip": Pelican then never renders, lists nor writes it (not even drafts/);
+- the teller's perspective becomes the category, tags keep their vocabulary slug and show its label.
+
+Speed: a story that is valid in every respect is read once, with libyaml; only a story with a problem goes
+through `extramile.reader.read_story` (pure-Python YAML, twice over, to know each field's line), so that its
+problems are reported exactly as `extramile check` reports them.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+from pathlib import Path
+
+import yaml
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import SafeDatetime
+
+from extramile.check import Finding, check_story
+from extramile.reader import BOM, FRONT_MATTER, read_story
+from extramile.schema import PERSPECTIVES, Story, validate_story
+from extramile.slug import is_valid_slug, slugify
+from extramile.vocabulary import load_vocabulary
+
+from extramile.pelican.site import Renderer
+
+WORDS_PER_MINUTE = 230  # the same pace as the Material site's read time (post_readtime_words_per_minute)
+_WORD = re.compile(r"\w+")
+_TAGS = re.compile(r"<[^>]+>")
+# Material's excerpt marker means nothing to Pelican, whose summary is the story's description.
+_MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML in C where PyYAML has it; a key given twice is an error (the thorough reader reports it)."""
+
+
+def _mapping(loader, node):
+    loader.flatten_mapping(node)
+    keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+    if len(keys) != len(set(keys)):
+        raise yaml.constructor.ConstructorError(None, None, "a key is given twice", node.start_mark)
+    return loader.construct_mapping(node, deep=True)
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+
+
+def quick_read(path: Path, vocabulary) -> tuple[Story, str] | None:
+    """The story and its body if the file passes every check of `check_story`; None for "look closer"."""
+    raw = path.read_bytes()
+    if raw.startswith(BOM) or not is_valid_slug(path.stem):
+        return None
+    try:
+        text = raw.decode("utf-8").replace("\r\n", "\n")
+        match = FRONT_MATTER.match(text)
+        data = yaml.load(match.group(1) or "", Loader=_FastLoader) if match else None  # noqa: S506 - safe
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError):
+        return None
+    body = text[match.end():] if match else ""
+    story, _ = validate_story(data, vocabulary) if isinstance(data, dict) else (None, [])
+    return (story, body) if story is not None and body.strip() else None
+
+
+def read_minutes(html_text: str) -> int:
+    return max(1, math.ceil(len(_WORD.findall(_TAGS.sub(" ", html_text))) / WORDS_PER_MINUTE))
+
+
+class StoryReader(BaseReader):
+    """Reads content/stories/posts/*.md. Registered for .md by the plugin, never picked up on its own."""
+
+    enabled = True
+    file_extensions: list[str] = []  # Pelican adopts every BaseReader subclass for the extensions listed here
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.root = Path(settings["EXTRAMILE_ROOT"])
+        self.vocabulary = load_vocabulary(Path(settings["EXTRAMILE_VOCABULARY"]))
+        self.findings: list[Finding] = []
+        self._renderer: Renderer | None = None
+        self._content = Path(settings["PATH"])
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(self.settings)
+        return self._renderer
+
+    def read(self, source_path):
+        path = Path(source_path)
+        quick = quick_read(path, self.vocabulary)
+        if quick is None:
+            story_file = read_story(path)
+            problems = check_story(story_file, self.vocabulary, self._shown(path))
+            if problems:
+                self.findings.extend(problems)
+                return None, {"status": "skip"}
+            quick = validate_story(story_file.metadata, self.vocabulary)[0], story_file.body
+        story, body = quick
+        if story.draft:
+            return None, {"status": "skip"}
+        source = self._content_relative(path)
+        content = self.renderer.render(_MORE.sub("", body), source)
+        label = PERSPECTIVES[story.perspective]
+        metadata = {
+            "title": story.title,
+            "date": SafeDatetime(story.date.year, story.date.month, story.date.day),
+            "slug": path.stem,
+            # Pelican prints the summary as HTML: the description is plain text, so it goes in escaped.
+            "summary": html.escape(story.description, quote=False),
+            "category": self._wrap(Category, label, slugify(label)),
+            "tags": [self._wrap(Tag, self.vocabulary.label("tags", tag), tag) for tag in story.tags],
+            "author": Author(story.told_by, self.settings),
+            "status": "published",
+            "story": story,
+            "readtime": read_minutes(content),
+        }
+        return content, metadata
+
+    def _wrap(self, cls, name: str, slug: str):
+        # Shown by label, addressed by the vocabulary's slug: the same URLs as the Material site.
+        item = cls(name, self.settings)
+        item.slug = slug
+        return item
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return os.path.relpath(path, self.root)
+        except ValueError:  # another drive on Windows
+            return str(path)
+
+    def _content_relative(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self._content)).as_posix()
