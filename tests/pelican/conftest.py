@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.conftest import REPO, copy_site, free_port
+from tests.conftest import REPO, copy_site, serve_directory
 
 from extramile.commands.build import pelican_command
 
@@ -81,19 +78,9 @@ def pelican_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def pelican_url(pelican_site):
     """The Pelican site served over HTTP on a loopback port, as a reader would meet it."""
-    handler = functools.partial(_QuietHandler, directory=str(pelican_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_directory(pelican_site) as url:
+        yield url
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 def run_extramile(*args: str, root: Path) -> subprocess.CompletedProcess:
