@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extramile.reader import StoryFile, read_story
 from extramile.schema import validate_story
-from extramile.slug import is_valid_slug, slug_key
+from extramile.slug import SITE_RESERVED, is_valid_slug, slug_key
 from extramile.vocabulary import Vocabulary
 
 
@@ -41,6 +41,8 @@ def check_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> li
     stem = story_file.path.stem
     if not is_valid_slug(stem):
         findings.append(Finding(shown, 1, "file name", f"{stem!r} must be a lowercase-hyphenated slug such as free-chocolates"))
+    elif stem in SITE_RESERVED:
+        findings.append(Finding(shown, 1, "file name", f"{stem!r} is a page the site already has below stories/: rename the file"))
     _, problems = validate_story(story_file.metadata, vocabulary)
     findings.extend(Finding(shown, story_file.line_of(p.loc), p.field, p.message) for p in problems)
     if not story_file.body.strip():

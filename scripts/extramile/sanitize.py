@@ -123,14 +123,21 @@ _URL_IGNORED = re.compile(r"[\t\n\r]")
 def sanitize_markdown(body: str) -> str:
     """A submitted story's Markdown without anything that could run, track or inject attributes."""
     text = normalise_newlines(body)
-    text = _strip_html(text)
-    text = neutralise_links(text)
-    text = _escape_attribute_lists(text)
+    if "<" in text:
+        text = _strip_html(text)
+    if "]" in text:
+        text = neutralise_links(text)
+    if "{" in text:
+        text = _escape_attribute_lists(text)
     return text
 
 
 def normalise_newlines(text: str) -> str:
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = str(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     return _CONTROL.sub("", text)
 
 
@@ -185,7 +192,12 @@ def _skip_content(text: str, name: str, pos: int, unclosed: set[str]) -> int:
     return len(text)
 
 
+_BARE_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\s*/?>")
+
+
 def _clean_open_tag(tag: str, name: str) -> str:
+    if _BARE_TAG.fullmatch(tag):  # no attributes: nothing for nh3 to judge
+        return f"<{name}>"
     cleaned = _tag_cleaner().clean(tag)
     suffix = f"</{name}>"
     if cleaned.endswith(suffix):

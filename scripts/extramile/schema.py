@@ -78,8 +78,23 @@ def _known_tag(value: str, info: ValidationInfo) -> str:
     return value
 
 
-Title = Annotated[StrictStr, _plain_line(120)]
-Description = Annotated[StrictStr, _plain_line(300)]
+def _no_straight_double_quote(value: str) -> str:
+    # Material prints the description unescaped inside <meta content="...">: a straight quote would end the
+    # attribute and let the rest of the text add attributes of its own (a redirecting http-equiv, say).
+    if '"' in value:
+        raise ValueError('must not contain straight double quotes ("): use “curly quotes” or single quotes')
+    return value
+
+
+def _no_markdown_link(value: str) -> str:
+    # Material's listings render the title as Markdown (`# {title}`): a link there would be a live link.
+    if re.search(r"\]\s*[(\[]", value):
+        raise ValueError("must be plain text: Markdown links are not allowed")
+    return value
+
+
+Title = Annotated[StrictStr, _plain_line(120), AfterValidator(_no_markdown_link)]
+Description = Annotated[StrictStr, _plain_line(300), AfterValidator(_no_straight_double_quote)]
 Name = Annotated[StrictStr, _plain_line(100)]
 CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
 

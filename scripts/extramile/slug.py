@@ -16,6 +16,10 @@ FALLBACK = "story"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows will not create as files, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Names the blog already uses below stories/ (index, archive, pagination, categories, the posts folder): a
+# story with one of them would shadow a listing page. `story_slug` avoids them; `is_valid_slug` does not refuse them.
+SITE_RESERVED = frozenset({"index", "archive", "page", "told-by", "posts", "category", "tags", "feed", "search",
+                           "assets"})
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
@@ -37,6 +41,12 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     if slug in _RESERVED:
         slug = f"{slug}-{FALLBACK}"
     return slug
+
+
+def story_slug(title: str, max_length: int = MAX_LENGTH) -> str:
+    """`slugify`, and never a name the blog already uses below stories/ (archive, page, told-by, …)."""
+    slug = slugify(title, max_length)
+    return f"{slug}-{FALLBACK}" if slug in SITE_RESERVED else slug
 
 
 def slug_key(slug: str) -> str:

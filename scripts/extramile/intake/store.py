@@ -11,7 +11,7 @@ import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,23 @@ class SubmissionRecord:
     fingerprint: str = ""
 
 
+_INSERT = ("INSERT OR IGNORE INTO submissions (id, fingerprint, received, status, fields, private)"
+           " VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def _row(record: SubmissionRecord) -> tuple:
+    if record.status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, not {record.status!r}")
+    return (
+        record.id,
+        record.fingerprint or fingerprint(record.fields, record.private.get("email", "")),
+        record.received.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+        record.status,
+        json.dumps(record.fields, ensure_ascii=False, sort_keys=True),
+        json.dumps(record.private, ensure_ascii=False, sort_keys=True),
+    )
+
+
 class IntakeStore:
     def __init__(self, path: Path, *, timeout: float = 10.0):
         self.path = Path(path)
@@ -63,22 +80,21 @@ class IntakeStore:
 
     def add(self, record: SubmissionRecord) -> bool:
         """Store one submission in one transaction; False when the same submission is already stored."""
-        if record.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {record.status!r}")
-        digest = record.fingerprint or fingerprint(record.fields, record.private.get("email", ""))
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO submissions (id, fingerprint, received, status, fields, private)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                record.id,
-                digest,
-                record.received.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
-                record.status,
-                json.dumps(record.fields, ensure_ascii=False, sort_keys=True),
-                json.dumps(record.private, ensure_ascii=False, sort_keys=True),
-            ),
-        )
+        cursor = self._db.execute(_INSERT, _row(record))
         return cursor.rowcount == 1
+
+    def add_many(self, records: Iterable[SubmissionRecord]) -> int:
+        """Store many submissions in one transaction (an ingested export); returns how many were new."""
+        rows = [_row(record) for record in records]
+        before = self._db.total_changes
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(_INSERT, rows)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return self._db.total_changes - before
 
     def records(self, status: str | None = None) -> Iterator[SubmissionRecord]:
         """Every stored submission, oldest first, read a row at a time."""

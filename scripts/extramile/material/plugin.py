@@ -24,7 +24,7 @@ from extramile.check import check_story
 from extramile.collection import Entry
 from extramile.intake.config import IntakeConfigError, intake_settings
 from extramile.reader import read_story
-from extramile.sanitize import sanitize_html
+from extramile.sanitize import sanitize_html, sanitize_markdown
 from extramile.schema import PERSPECTIVES, Story, validate_story
 from extramile.vocabulary import load_vocabulary
 
@@ -70,6 +70,9 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             post = create_post(file, config)
             story = self.stories.get(file.src_uri)
             if story is not None:
+                # The story page and every listing's excerpt are rendered from this Markdown: clean it once here,
+                # so that a hand-written script cannot run in the listings, where on_page_content never looks.
+                post.markdown = sanitize_markdown(post.markdown)
                 post.config.categories = [PERSPECTIVES[story.perspective]]
                 post.meta["template"] = "story.html"
                 post.meta[TAG_LABELS] = [self.vocabulary.label("tags", tag) for tag in story.tags]

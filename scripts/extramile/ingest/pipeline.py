@@ -1,0 +1,193 @@
+"""The ingest, stage by stage: sources -> prepare -> dedupe -> write, under the lock, optionally on a branch."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extramile.ingest import gitbranch
+from extramile.ingest.dedupe import Index
+from extramile.ingest.lock import LOCK_FILE, IngestLock
+from extramile.ingest.mapping import BASE, Mapping, load_mapping
+from extramile.ingest.parallel import default_processes, prepared
+from extramile.ingest.prepare import Draft, Rejected, Spam, derived_id
+from extramile.ingest.records import Problem, RawRecord, SourceError, UsageError
+from extramile.ingest.report import Report
+from extramile.ingest.sources import NoStore, StoreSource, open_source
+from extramile.ingest.write import DraftWriter, remove_stale_temps
+from extramile.intake.store import DEFAULT_STORE, IntakeStore, SubmissionRecord
+from extramile.paths import CONTENT_DIR, STORIES_DIR, VOCABULARY_FILE
+from extramile.vocabulary import VocabularyError, load_vocabulary
+
+
+@dataclass
+class Options:
+    root: Path
+    sources: list[Path] = field(default_factory=list)  # none: the receiver's store
+    mapping: Path | None = None
+    format: str = "auto"
+    store: Path | None = None  # default: <root>/var/intake/submissions.sqlite3
+    dry_run: bool = False
+    branch: str | None = None
+    batch: int = 256  # drafts flushed to disk together
+    processes: int = field(default_factory=default_processes)  # for preparing long sources
+    lock_timeout: float = 300.0
+
+
+def run(options: Options) -> Report:
+    """Ingest every source; UsageError, GitError or LockTimeout before anything is written when it cannot run."""
+    root = options.root.resolve()
+    try:
+        vocabulary = load_vocabulary(root / VOCABULARY_FILE)
+    except VocabularyError as error:
+        raise UsageError(str(error)) from None
+    mapping = load_mapping(options.mapping) if options.mapping else BASE
+    store_path = options.store or root / DEFAULT_STORE
+    for path in options.sources:
+        if not Path(path).is_file():
+            raise UsageError(f"{path}: no such file")
+    report = Report(dry_run=options.dry_run, branch=options.branch)
+    lock = contextlib.nullcontext() if options.dry_run else IngestLock(root / LOCK_FILE, options.lock_timeout)
+    stories = root / STORIES_DIR
+    with lock:
+        if not options.dry_run:
+            remove_stale_temps(stories)  # what a killed run left; before the branch check counts it as a change
+        branch = gitbranch.check_branch(root, options.branch, CONTENT_DIR) if options.branch else None
+        if branch and not options.dry_run:
+            gitbranch.start(branch)
+        ingest = _Ingest(root, stories, vocabulary, mapping, store_path, options, report)
+        ingest.all_sources()
+        if branch and not options.dry_run:
+            entries = [(item["path"], item["id"]) for item in report.new]
+            report.committed = gitbranch.finish(branch, [root / path for path, _ in entries],
+                                                gitbranch.commit_message(entries))
+    return report
+
+
+class _Ingest:
+    def __init__(self, root: Path, stories: Path, vocabulary, mapping: Mapping, store_path: Path, options: Options,
+                 report: Report):
+        self.root, self.stories, self.vocabulary, self.mapping = root, stories, vocabulary, mapping
+        self.store_path, self.options, self.report = store_path, options, report
+        self.index = Index.scan(stories)
+        self._store: IntakeStore | None = None
+
+    def all_sources(self) -> None:
+        writer = DraftWriter(self.stories, self.index, batch=self.options.batch, dry_run=self.options.dry_run,
+                             before_flush=self._keep_private)
+        try:
+            if self.options.sources:
+                sources = [open_source(Path(path), _shown(Path(path), self.root), self.mapping, self.options.format)
+                           for path in self.options.sources]
+            else:
+                sources = [StoreSource(self.store_path, _shown(self.store_path, self.root))]
+            for source in sources:
+                self.report.sources.append(source.shown)
+                self._one_source(source, writer)
+            self._collect(writer.finish())
+        finally:
+            writer.close()
+            if self._store is not None:
+                self._store.close()
+
+    def _one_source(self, source, writer: DraftWriter) -> None:
+        try:
+            source.check()
+        except NoStore as error:
+            self.report.messages.append(error.problem.reason)
+            return
+        except SourceError as error:
+            self.report.add_rejected(error.problem)
+            return
+        records = source.records()
+        outcomes = prepared(self._unknown(records), self.vocabulary, self.mapping.values, self.options.processes)
+        try:
+            for item, outcome, text in outcomes:
+                if isinstance(item, Problem):
+                    self.report.add_rejected(item)
+                    continue
+                if isinstance(item, _Known):
+                    self.report.add_duplicate(item.id, item.location, _shown(Path(item.path), self.root), "id")
+                    continue
+                if isinstance(outcome, Spam):
+                    self.report.add_spam(outcome.id, outcome.location, outcome.reason)
+                elif isinstance(outcome, Rejected):
+                    for problem in outcome.problems:
+                        self.report.add_rejected(problem, outcome.id)
+                    for note in outcome.notes:
+                        self.report.add_note(note)
+                else:
+                    self._draft(outcome, text, writer)
+                self._collect(writer.ready())
+        except SourceError as error:  # only if the file changed between the check and the read
+            self.report.add_rejected(error.problem)
+        finally:
+            outcomes.close()  # stops the worker processes, if any
+            close = getattr(records, "close", None)
+            if close:
+                close()
+
+    def _unknown(self, records):
+        """Submissions whose id is already a story's skip the work: they are duplicates whatever they hold."""
+        for item in records:
+            if isinstance(item, RawRecord):
+                submission_id = item.id or derived_id(item)
+                if submission_id in self.index.by_id:
+                    yield _Known(submission_id, item.location, self.index.by_id[submission_id])
+                    continue
+            yield item
+
+    def _draft(self, draft: Draft, text: str | None, writer: DraftWriter) -> None:
+        duplicate = self.index.find(draft)
+        if duplicate is not None:
+            by, path = duplicate
+            self.report.add_duplicate(draft.id, draft.location, _shown(path, self.root), by)
+            return
+        writer.submit(draft, text)
+
+    def _keep_private(self, drafts: list[Draft]) -> None:
+        """An export's contact details go to the intake store, keyed by the draft's submission id, before the
+        drafts appear (the writer calls this once per batch)."""
+        records = [
+            SubmissionRecord(id=draft.id, received=draft.received or _now(), status="accepted",
+                             fields=draft.public_fields,
+                             private={**draft.private, "consent": True, "source": draft.location.source})
+            for draft in drafts if draft.backend != "store" and draft.private
+        ]
+        if not records:
+            return
+        if self._store is None:
+            self._store = IntakeStore(self.store_path)
+        self._store.add_many(records)  # one transaction for the whole batch
+
+    def _collect(self, written) -> None:
+        for draft, result in written:
+            if isinstance(result, OSError):
+                self.report.add_rejected(Problem(draft.location, "file", f"could not be written: {result}"), draft.id)
+                continue
+            shown = _shown(result, self.root)
+            self.report.add_new(shown, draft.id, draft.location)
+            for note in draft.notes:
+                self.report.add_note(note, shown)
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: str
+    location: object
+    path: str
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the report shows it: relative to the project when inside it."""
+    path = Path(path)
+    if path.is_relative_to(root):  # the drafts: no need to ask the file system
+        return path.relative_to(root).as_posix()
+    resolved = path.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

@@ -1,0 +1,84 @@
+"""JSON exports (Netlify's submissions API, Formspree's export, a plain list of submissions) and JSON Lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from extramile.ingest.mapping import Mapping
+from extramile.ingest.records import Location, Problem, RawRecord
+from extramile.ingest.sources.jsonstream import JsonStream
+from extramile.ingest.sources.resolve import resolve
+from extramile.ingest.sources.textio import open_text, require_utf8
+
+# Netlify keeps the form's fields (and ip, user_agent, referrer) in `data`; the hidden form-name is its own.
+NETLIFY_DATA_META = ("form-name", "form_name")
+# Formspree: `_id` and `_date` are its own; the rest of the underscore keys are its special form fields.
+FORMSPREE_META = ("_subject", "_next", "_cc", "_language", "_format", "_errors", "_status", "_template", "_host")
+
+
+class JsonSource:
+    def __init__(self, path: Path, shown: str, mapping: Mapping, flavour: str = "json"):
+        self.path, self.shown, self.flavour = Path(path), shown, flavour
+        self.backend = {"netlify-json": "netlify", "formspree-json": "formspree"}.get(flavour, "json")
+        if flavour == "formspree-json":
+            mapping = mapping.with_ignored(*FORMSPREE_META)
+        elif flavour == "netlify-json":
+            mapping = mapping.with_ignored(*NETLIFY_DATA_META)
+        self.mapping = mapping
+
+    def check(self) -> None:
+        """Decode the whole document once (a submission at a time) before anything is taken from it."""
+        require_utf8(self.path, self.shown)
+        with open_text(self.path) as handle:
+            for _ in JsonStream(handle, self.shown).submissions():
+                pass
+
+    def records(self) -> Iterator[RawRecord | Problem]:
+        with open_text(self.path) as handle:
+            for index, item in JsonStream(handle, self.shown).submissions():
+                location = Location(self.shown, "record", index)
+                if not isinstance(item, dict):
+                    yield Problem(location, "record", "is not an object of fields")
+                elif self.flavour == "netlify-json":
+                    yield self._netlify(item, location)
+                else:
+                    yield resolve(item, self.mapping, location, self.backend)
+
+    def _netlify(self, item: dict, location: Location) -> RawRecord | Problem:
+        data = item.get("data")
+        if not isinstance(data, dict):
+            return Problem(location, "data", "is missing: a Netlify submission keeps its fields in `data`")
+        state = str(item.get("state") or "").lower()
+        spam = "marked as spam by Netlify" if state == "spam" or item.get("spam") is True else None
+        return resolve(data, self.mapping, location, self.backend, raw_id=item.get("id"),
+                       received=item.get("created_at"), spam=spam)
+
+
+class JsonLinesSource:
+    """One JSON object per line: a malformed line rejects that line only."""
+
+    backend = "jsonl"
+
+    def __init__(self, path: Path, shown: str, mapping: Mapping):
+        self.path, self.shown, self.mapping = Path(path), shown, mapping
+
+    def check(self) -> None:
+        require_utf8(self.path, self.shown)
+
+    def records(self) -> Iterator[RawRecord | Problem]:
+        with open(self.path, encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                location = Location(self.shown, "line", number)
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield Problem(location, "JSON", f"is malformed at column {error.colno}: {error.msg}")
+                    continue
+                if not isinstance(item, dict):
+                    yield Problem(location, "JSON", "is not an object of fields")
+                    continue
+                yield resolve(item, self.mapping, location, self.backend)
