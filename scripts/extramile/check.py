@@ -33,16 +33,23 @@ def story_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def file_name_problem(stem: str) -> str | None:
+    """What is wrong with a story's file name (its slug and URL), if anything."""
+    if not is_valid_slug(stem):
+        return f"{stem!r} must be a lowercase-hyphenated slug such as free-chocolates"
+    if stem in SITE_RESERVED:
+        return f"{stem!r} is a page the site already has below stories/: rename the file"
+    return None
+
+
 def check_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> list[Finding]:
     """Every problem of one story on its own."""
     findings = [Finding(shown, p.line, p.field, p.message) for p in story_file.problems]
     if story_file.metadata is None:
         return findings
-    stem = story_file.path.stem
-    if not is_valid_slug(stem):
-        findings.append(Finding(shown, 1, "file name", f"{stem!r} must be a lowercase-hyphenated slug such as free-chocolates"))
-    elif stem in SITE_RESERVED:
-        findings.append(Finding(shown, 1, "file name", f"{stem!r} is a page the site already has below stories/: rename the file"))
+    name_problem = file_name_problem(story_file.path.stem)
+    if name_problem:
+        findings.append(Finding(shown, 1, "file name", name_problem))
     _, problems = validate_story(story_file.metadata, vocabulary)
     findings.extend(Finding(shown, story_file.line_of(p.loc), p.field, p.message) for p in problems)
     if not story_file.body.strip():

@@ -38,7 +38,7 @@ Read [the chocolates](free-chocolates-after-a-checkout-bug.md) and [about us](..
 def hostile_site(tmp_path_factory):
     root = copy_pelican_site(tmp_path_factory.mktemp("hostile") / "src")
     story = root / "content/stories/posts/fish-and-chips.md"
-    story.write_text(story_text(HOSTILE_BODY, title=HOSTILE_TITLE, description="Chips & <3 \"quoted\"",
+    story.write_text(story_text(HOSTILE_BODY, title=HOSTILE_TITLE, description="Chips & <3 'quoted' > all",
                                 business="Bob's <3 Chippy", date=datetime.date(2019, 1, 1),
                                 featured=True), encoding="utf-8")
     (root / "content/stories/posts/chip-shop.jpg").write_bytes(b"a photo")
@@ -65,7 +65,7 @@ def test_titles_and_descriptions_are_escaped_everywhere(hostile_site):
     page = soup(hostile_site / "stories/fish-and-chips/index.html")
     assert page.h1.get_text() == HOSTILE_TITLE
     assert page.select_one(".em-facts__business").get_text() == "Bob's <3 Chippy"
-    assert page.select_one("meta[name=description]")["content"] == 'Chips & <3 "quoted"'
+    assert page.select_one("meta[name=description]")["content"] == "Chips & <3 'quoted' > all"
     raw = (hostile_site / "stories/fish-and-chips/index.html").read_text(encoding="utf-8")
     assert "Bob&#39;s &lt;3 Chippy" in raw and "<3" not in raw
     home = soup(hostile_site / "index.html")
@@ -73,7 +73,7 @@ def test_titles_and_descriptions_are_escaped_everywhere(hostile_site):
     feed = ET.parse(hostile_site / "feeds/all.atom.xml").getroot()
     entry = next(e for e in feed.findall(f"{ATOM}entry") if "fish-and-chips" in e.find(f"{ATOM}link").get("href"))
     assert entry.findtext(f"{ATOM}title") == HOSTILE_TITLE
-    assert entry.findtext(f"{ATOM}summary") == 'Chips &amp; &lt;3 "quoted"'  # HTML text: the reader shows it as typed
+    assert entry.findtext(f"{ATOM}summary") == "Chips &amp; &lt;3 'quoted' &gt; all"  # HTML text: the reader shows it as typed
 
 
 def test_markdown_links_between_files_work_on_pages_and_in_feeds(hostile_site):

@@ -23,10 +23,10 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
-from extramile.check import Finding, check_story
+from extramile.check import Finding, check_story, file_name_problem
 from extramile.reader import BOM, FRONT_MATTER, read_story
 from extramile.schema import PERSPECTIVES, Story, validate_story
-from extramile.slug import is_valid_slug, slugify
+from extramile.slug import slugify
 from extramile.vocabulary import load_vocabulary
 
 from extramile.pelican.site import Renderer
@@ -56,7 +56,7 @@ _FastLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
 def quick_read(path: Path, vocabulary) -> tuple[Story, str] | None:
     """The story and its body if the file passes every check of `check_story`; None for "look closer"."""
     raw = path.read_bytes()
-    if raw.startswith(BOM) or not is_valid_slug(path.stem):
+    if raw.startswith(BOM) or file_name_problem(path.stem):
         return None
     try:
         text = raw.decode("utf-8").replace("\r\n", "\n")
