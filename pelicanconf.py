@@ -33,7 +33,7 @@ STATIC_PATHS = [""]  # other files in content/ (images) are copied as MkDocs cop
 EXTRAMILE_NOT_STATIC = ["*.md", "*.markdown", "vocabulary.yml"]  # ...except these: sources, drafts above all
 IGNORE_FILES = [".*", "__pycache__"]
 
-PLUGINS = ["extramile.pelican.plugin"]
+PLUGINS = ["extramile.pelican.plugin", "extramile.search.pelican_plugin"]
 # Only the plugin's reader reads story files. Pelican's own readers are switched off, so that if the plugin
 # ever failed to load, no story would be read at all, rather than read raw and published drafts and all.
 READERS = {extension: None for extension in ("md", "markdown", "mkd", "mdown", "rst", "htm", "html")}

@@ -39,14 +39,12 @@ def test_reader_searches_a_word_from_a_story_body(page, site_url, published):
     slug, word = unique_body_word(published)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site_url)
-    page.locator(".md-search__input").click()
-    # Material's worker builds the index after the page loads; a query typed before that is dropped.
-    meta = page.locator(".md-search-result__meta")
-    page.wait_for_function("el => !/initializing/i.test(el.textContent)", arg=meta.element_handle(), timeout=15_000)
-    page.locator(".md-search__input").press_sequentially(word, delay=20)  # Material queries on key events
-    result = page.locator(f".md-search-result__link[href*='stories/{slug}/']").first
+    box = page.locator("header form.em-search input[name=q]")
+    box.fill(word)  # the header's search box shows the first Pagefind results as you type
+    result = page.locator(f".em-search__link[href*='stories/{slug}/']").first
     result.wait_for(timeout=15_000)
     assert published[slug]["title"] in result.inner_text()
+    assert result.locator("mark").count() >= 1  # the matched words are highlighted
     result.click()
     page.wait_for_url(re.compile(rf"/stories/{slug}/"))
     assert page.locator("article h1").first.inner_text().strip() == published[slug]["title"]

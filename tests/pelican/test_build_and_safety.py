@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from extramile.commands.build import pelican_command
+from extramile.search.index import read_fragments
 
 from .conftest import ATOM, copy_pelican_site, pelican_build, run_extramile, soup, story_text
 
@@ -122,8 +123,12 @@ def test_extramile_build_and_plain_pelican_build_the_site(tmp_path):
     plain = subprocess.run([sys.executable, "-m", "pelican", "--fatal", "warnings"], cwd=root,
                            capture_output=True, text=True)
     assert plain.returncode == 0, plain.stdout + plain.stderr
-    assert sorted(p.relative_to(root / "output") for p in (root / "output").rglob("*")) == \
-        sorted(p.relative_to(root / "previous") for p in (root / "previous").rglob("*"))
+    def files(folder):  # Pagefind names its index files after structures it orders at random...
+        return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.relative_to(folder).parts[0] != "pagefind")
+
+    assert files(root / "output") == files(root / "previous")
+    # ...so the two indexes are compared by what they hold.
+    assert read_fragments(root / "output/pagefind") == read_fragments(root / "previous/pagefind")
 
 
 def test_the_public_build_links_absolutely_to_site_url(tmp_path):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-import json
 import re
+
+from extramile.search.index import read_fragments
 
 
 def distinctive_phrases(slug, post) -> list[str]:
@@ -30,13 +31,19 @@ def test_drafts_are_in_no_page_feed_sitemap_or_index(built_site, drafts):
                 assert needle not in text, f"draft {slug}: {needle!r} found in {path.relative_to(built_site)}"
 
 
-def test_search_index_holds_every_published_story_text(built_site, published):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    by_location = {}
-    for doc in index["docs"]:
-        by_location.setdefault(doc["location"].split("#")[0], []).append(f"{doc['title']} {doc['text']}")
+def test_search_index_holds_every_published_story_text(built_site, published, drafts):
+    # The Pagefind index: one record (fragment) per published story, its title and text; never a draft.
+    fragments = read_fragments(built_site / "pagefind")
+    by_url = {fragment["url"]: fragment for fragment in fragments}
+    assert set(by_url) == {f"/stories/{slug}/" for slug in published}
+    assert drafts
+    for slug, post in drafts.items():
+        assert f"/stories/{slug}/" not in by_url
+        for needle in distinctive_phrases(slug, post):
+            for fragment in fragments:
+                assert needle not in fragment["content"], f"draft {slug}: {needle!r} in {fragment['url']}'s record"
     for slug, post in published.items():
-        texts = " ".join(by_location.get(f"stories/{slug}/", []))
-        assert texts, f"{slug} is not in the search index"
+        fragment = by_url[f"/stories/{slug}/"]
+        assert fragment["meta"]["title"] == post["title"]
         for word in re.findall(r"[A-Za-z]{10,}", post.content)[:3]:
-            assert word in texts, f"{slug}: {word!r} not indexed"
+            assert word in fragment["content"], f"{slug}: {word!r} not indexed"

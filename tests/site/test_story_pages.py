@@ -80,4 +80,4 @@ def test_site_title_and_navigation(built_site):
     home = soup(built_site / "index.html")
     assert home.title.get_text().endswith("Extra Mile — stories of exceptional service")
     tabs = [a.get_text(strip=True) for a in home.select(".md-tabs__link")]
-    assert tabs == ["Home", "Stories", "Tags", "Submit a story", "About"]
+    assert tabs == ["Home", "Stories", "Browse", "Tags", "Submit a story", "About"]

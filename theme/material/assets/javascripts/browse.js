@@ -1,0 +1,314 @@
+/* Extra Mile search, shared by both engines: the header's search box and the Browse page.
+ *
+ * Both read the Pagefind index (pagefind/, written by the build) through Pagefind's own JS API, which loads
+ * only the pieces of the index a query needs. Without JavaScript the header box is a plain form to the Browse
+ * page, and the Browse page lists the tag, teller and year pages instead.
+ *
+ * Browse state lives in the URL: ?q=words&tag=a&tag=b&perspective=customer&industry=…&channel=…&year=2011.
+ * Tags combine with AND (stories that carry every chosen tag); the other facets hold one value per story, so
+ * values of one facet combine with OR; facets combine with AND. A count is how many stories a value would
+ * show with everything else that is chosen.
+ */
+(() => {
+  "use strict";
+
+  const FACETS = ["tag", "perspective", "industry", "channel", "year"];
+  const ANY_OF = new Set(["perspective", "industry", "channel", "year"]); // one value per story: OR
+  const PAGE_SIZE = 10;
+  const loaded = new Map();
+
+  function siteRoot(element) {
+    return new URL(".", new URL(element.dataset.root || "index.html", document.baseURI));
+  }
+
+  /* Pagefind's API, loaded once per page, with result URLs made relative to the site's root. */
+  function pagefindFor(element) {
+    const source = new URL(element.dataset.pagefind, document.baseURI).href;
+    if (!loaded.has(source)) {
+      loaded.set(source, import(source).then(async (pagefind) => {
+        // No web worker: it would be one more script to download (12 KB) for a search that takes milliseconds.
+        await pagefind.options({ baseUrl: siteRoot(element).pathname, excerptLength: 30, noWorker: true });
+        await pagefind.init();
+        return pagefind;
+      }));
+    }
+    return loaded.get(source);
+  }
+
+  function make(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* Pagefind's excerpt is HTML with <mark> around the matched words: keep the text and the marks, nothing else. */
+  function excerptNodes(html) {
+    const fragment = document.createDocumentFragment();
+    const parsed = new DOMParser().parseFromString(`<body>${html || ""}</body>`, "text/html");
+    for (const node of parsed.body.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        fragment.append(document.createTextNode(node.textContent));
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        const keep = node.tagName === "MARK" ? make("mark", "", node.textContent) : document.createTextNode(node.textContent);
+        fragment.append(keep);
+      }
+    }
+    return fragment;
+  }
+
+  /* ------------------------------------------------------------------------------------------------------ */
+  /* The header's search box: the first results under the box; Enter goes to the Browse page (?q=…).        */
+  /* ------------------------------------------------------------------------------------------------------ */
+
+  function searchBox(form) {
+    const input = form.querySelector("input[name=q]");
+    const panel = form.querySelector("[data-em-search-results]");
+    let asked = 0;
+    let timer = 0;
+
+    function close() {
+      panel.hidden = true;
+      panel.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+    }
+
+    async function show(query) {
+      const number = ++asked;
+      const pagefind = await pagefindFor(form);
+      const search = await pagefind.search(query);
+      const top = await Promise.all(search.results.slice(0, 5).map((result) => result.data()));
+      if (number !== asked) return; // a newer query has been typed
+      const list = make("ul", "em-search__list");
+      for (const data of top) {
+        const item = make("li", "em-search__item");
+        const link = make("a", "em-search__link");
+        link.href = data.url;
+        link.append(make("span", "em-search__title", data.meta.title));
+        const excerpt = make("span", "em-search__excerpt");
+        excerpt.append(excerptNodes(data.excerpt));
+        link.append(excerpt);
+        item.append(link);
+        list.append(item);
+      }
+      const all = make("a", "em-search__all",
+        search.results.length ? `All ${search.results.length} ${search.results.length === 1 ? "story" : "stories"} →`
+          : "No story matches: browse them all →");
+      all.href = `${form.action}?q=${encodeURIComponent(query)}`;
+      panel.replaceChildren(...(top.length ? [list] : []), all);
+      panel.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const query = input.value.trim();
+      if (query.length < 2) {
+        asked++;
+        close();
+        return;
+      }
+      timer = setTimeout(() => show(query).catch(() => close()), 150);
+    });
+    input.addEventListener("focus", () => pagefindFor(form).catch(() => {}), { once: true });
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        close();
+        input.focus();
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (!form.contains(event.target)) close();
+    });
+  }
+
+  /* ------------------------------------------------------------------------------------------------------ */
+  /* The Browse page                                                                                        */
+  /* ------------------------------------------------------------------------------------------------------ */
+
+  function readState(params) {
+    const state = { q: (params.get("q") || "").trim() };
+    for (const facet of FACETS) state[facet] = new Set(params.getAll(facet).filter(Boolean));
+    return state;
+  }
+
+  function stateQuery(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const facet of FACETS) for (const value of [...state[facet]].sort()) params.append(facet, value);
+    const text = params.toString();
+    return text ? `?${text}` : "";
+  }
+
+  function pagefindFilters(state, except) {
+    const filters = {};
+    for (const facet of FACETS) {
+      if (facet === except || !state[facet].size) continue;
+      const values = [...state[facet]];
+      filters[facet] = ANY_OF.has(facet) ? { any: values } : { all: values };
+    }
+    return filters;
+  }
+
+  function searchOptions(state, except) {
+    const options = { filters: pagefindFilters(state, except) };
+    if (!state.q) options.sort = { date: "desc" }; // no words to rank by: newest first
+    return options;
+  }
+
+  function browse(root) {
+    const form = root.querySelector("[data-em-browse-form]");
+    const input = form.querySelector("input[name=q]");
+    const status = form.querySelector("[data-em-status]");
+    const list = form.querySelector("[data-em-results]");
+    const more = form.querySelector("[data-em-more]");
+    let state = readState(new URLSearchParams(location.search));
+    let asked = 0;
+    let results = [];
+    let shown = 0;
+    let timer = 0;
+    let facetsLoaded = null;
+
+    function showState() {
+      input.value = state.q;
+      for (const box of form.querySelectorAll(".em-facet input[type=checkbox]")) {
+        box.checked = state[box.name].has(box.value);
+      }
+    }
+
+    function card(data) {
+      const item = make("li", "em-result");
+      const heading = make("h2", "em-result__title");
+      const link = make("a", "", data.meta.title);
+      link.href = data.url;
+      heading.append(link);
+      const facts = make("p", "em-result__meta");
+      const teller = make("span", `em-badge em-badge--${data.meta.perspective || "customer"}`, data.meta.told || "");
+      facts.append(teller, make("span", "em-result__badge", data.meta.industry || ""),
+        make("span", "em-result__badge", data.meta.channel || ""));
+      if (data.meta.date) {
+        const time = make("time", "em-result__date", data.meta.date);
+        time.dateTime = data.meta.date;
+        facts.append(time);
+      }
+      // With words, the passage that matched them; without, the story's own one-line description.
+      const excerpt = make("p", "em-result__excerpt");
+      if (state.q || !data.meta.description) excerpt.append(excerptNodes(data.excerpt));
+      else excerpt.textContent = data.meta.description;
+      item.append(heading, facts, excerpt);
+      return item;
+    }
+
+    async function showMore() {
+      const number = asked;
+      const page = await Promise.all(results.slice(shown, shown + PAGE_SIZE).map((result) => result.data()));
+      if (number !== asked) return;
+      list.append(...page.map(card));
+      shown += page.length;
+      more.hidden = shown >= results.length;
+    }
+
+    function showCounts(counts) {
+      for (const fieldset of form.querySelectorAll(".em-facet")) {
+        const facet = fieldset.dataset.facet;
+        const values = counts[facet] || {};
+        let visible = 0;
+        for (const option of fieldset.querySelectorAll(".em-facet__option")) {
+          const count = values[option.dataset.value] || 0;
+          const box = option.querySelector("input");
+          option.querySelector("[data-count]").textContent = String(count);
+          option.hidden = count === 0 && !box.checked;
+          if (!option.hidden) visible++;
+        }
+        fieldset.hidden = visible === 0;
+      }
+    }
+
+    async function run() {
+      const number = ++asked;
+      const pagefind = await pagefindFor(root);
+      // Pagefind counts only the facets whose (small) filter files it has loaded: load them all once.
+      facetsLoaded = facetsLoaded || pagefind.filters();
+      await facetsLoaded;
+      const search = await pagefind.search(state.q || null, searchOptions(state));
+      // A facet whose values combine with OR is counted without its own choice, so that its other values
+      // say how many stories they would add.
+      const counts = { ...search.filters };
+      await Promise.all(FACETS.filter((facet) => ANY_OF.has(facet) && state[facet].size).map(async (facet) => {
+        const without = await pagefind.search(state.q || null, searchOptions(state, facet));
+        counts[facet] = without.filters[facet] || {};
+      }));
+      if (number !== asked) return;
+      results = search.results;
+      shown = 0;
+      list.replaceChildren();
+      showCounts(counts);
+      await showMore();
+      if (number !== asked) return;
+      // Last, once the view is complete: the status line is what screen readers announce (and tests await).
+      const total = results.length;
+      status.textContent = total === 0 ? "No story matches."
+        : `${total} ${total === 1 ? "story" : "stories"}${state.q ? ` for “${state.q}”` : ""}`;
+    }
+
+    function update(replace) {
+      const address = `${location.pathname}${stateQuery(state)}${location.hash}`;
+      if (replace) history.replaceState(null, "", address);
+      else history.pushState(null, "", address);
+      run().catch(failed);
+    }
+
+    function failed(error) {
+      status.textContent = "Search is not available right now: the pages below list every story.";
+      root.querySelector("[data-em-pages]").hidden = false;
+      form.hidden = true;
+      console.error(error);
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      state.q = input.value.trim();
+      update(false);
+    });
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        state.q = input.value.trim();
+        update(true);
+      }, 200);
+    });
+    form.addEventListener("change", (event) => {
+      const box = event.target;
+      if (!box.matches(".em-facet input[type=checkbox]")) return;
+      if (box.checked) state[box.name].add(box.value);
+      else state[box.name].delete(box.value);
+      update(false);
+    });
+    form.querySelector("[data-em-clear]").addEventListener("click", () => {
+      state = readState(new URLSearchParams());
+      showState();
+      update(false);
+    });
+    more.addEventListener("click", () => showMore().catch(failed));
+    window.addEventListener("popstate", () => {
+      state = readState(new URLSearchParams(location.search));
+      showState();
+      run().catch(failed);
+    });
+
+    form.hidden = false;
+    root.querySelector("[data-em-pages]").hidden = true;
+    root.classList.add("em-browse--ready");
+    showState();
+    run().catch(failed);
+  }
+
+  function start() {
+    for (const form of document.querySelectorAll("[data-em-search]")) searchBox(form);
+    for (const root of document.querySelectorAll("[data-em-browse]")) browse(root);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
