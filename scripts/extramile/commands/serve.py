@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -14,33 +15,41 @@ from extramile.paths import project_root
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="preview the site (drafts shown) with the intake receiver beside it")
     parser.add_argument("--site-addr", default="127.0.0.1:8000", help="where the site is served (default: 127.0.0.1:8000)")
+    parser.add_argument("--intake-port", type=int, default=8001, help="the intake receiver's port (default: 8001)")
     parser.add_argument("--no-intake", action="store_true", help="do not start the intake receiver")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     root = project_root()
+    site = f"http://{args.site_addr}"
+    # The form posts where mkdocs.yml's extra.intake.url says; EXTRAMILE_INTAKE_URL points it at this receiver.
+    env = {**os.environ, "EXTRAMILE_INTAKE_URL": f"http://127.0.0.1:{args.intake_port}/submissions"}
     commands = [[sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", args.site_addr, "-f", str(root / "mkdocs.yml")]]
     if not args.no_intake:
         # The receiver takes posts only from the site's own origin, and sends thanks back to it.
-        site = f"http://{args.site_addr}"
-        commands.append([sys.executable, "-m", "extramile", "intake", "--allow-origin", site, "--site-url", f"{site}/"])
-    processes = [subprocess.Popen(command, cwd=root) for command in commands]
+        commands.append([sys.executable, "-m", "extramile", "intake", "--port", str(args.intake_port),
+                         "--allow-origin", site, "--site-url", f"{site}/"])
+    processes = [subprocess.Popen(command, cwd=root, env=env) for command in commands]
     print(f"Extra Mile: site on http://{args.site_addr}/ ; press Ctrl+C to stop", file=sys.stderr)
+    stopping = []
+    # Ctrl+C, or SIGTERM from a process manager: either stops both servers. Set explicitly, because a shell
+    # starts background jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, frame: stopping.append(number))
     try:
-        # Whichever stops first (an error, or Ctrl+C) stops the other: half a dev server is worse than none.
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        # Whichever stops first (an error, or a signal) stops the other: half a dev server is worse than none.
+        while not stopping and all(process.poll() is None for process in processes):
+            time.sleep(0.2)
     finally:
         for process in processes:
             if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                process.terminate()
         for process in processes:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
     codes = [process.returncode for process in processes]
-    return next((code for code in codes if code not in (0, -signal.SIGINT, 130)), 0)
+    return next((code for code in codes if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130, 143)), 0)
