@@ -92,7 +92,7 @@
         list.append(item);
       }
       const all = make("a", "em-search__all",
-        search.results.length ? `All ${search.results.length} ${search.results.length === 1 ? "story" : "stories"} →`
+        search.results.length ? (search.results.length === 1 ? "See it on the Browse page →" : `All ${search.results.length} stories →`)
           : "No story matches: browse them all →");
       all.href = `${form.action}?q=${encodeURIComponent(query)}`;
       panel.replaceChildren(...(top.length ? [list] : []), all);
