@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "extramile.commands.new",
     "extramile.commands.build",
     "extramile.commands.serve",
+    "extramile.commands.bench",
     "extramile.intake.command",
     "extramile.ingest.command",
 )

@@ -16,13 +16,14 @@ from material.plugins.tags.structure.tag import Tag
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from extramile import collection
 from extramile.check import check_story
 from extramile.collection import Entry
 from extramile.intake.config import IntakeConfigError, intake_settings
+from extramile.material import navcache, speedups
 from extramile.reader import read_story
 from extramile.sanitize import sanitize_html, sanitize_markdown
 from extramile.schema import PERSPECTIVES, Story, validate_story
@@ -59,6 +60,14 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         except IntakeConfigError as error:
             raise PluginError(f"mkdocs.yml: {error}") from None
         self._adopt_posts()
+        # Material's blog is quadratic at scale; these keep its output and make it linear (see speedups.py).
+        # EXTRAMILE_SPEEDUPS=0 builds without them: the tests compare both builds page by page.
+        self.speedups = os.environ.get("EXTRAMILE_SPEEDUPS", "1") != "0"
+        if self.speedups:
+            speedups.patch_excerpt_rendering(self.blog)
+            speedups.share_excerpt_parser()
+            speedups.use_libyaml_for_posts()
+            speedups.reuse_page_parser()
         return config
 
     def _adopt_posts(self) -> None:
@@ -81,7 +90,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         self.blog._resolve_post = resolve_post
 
     @event_priority(100)  # before the blog plugin (-50) reads the posts
-    def on_files(self, files, *, config):
+    def _on_files_read(self, files, *, config):
         posts_dir = self.blog.config.post_dir.format(blog=self.blog.config.blog_dir).strip("/") + "/"
         findings = []
         for file in files.documentation_pages():
@@ -105,6 +114,14 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             ))
         return files
 
+    @event_priority(-60)  # right after the blog plugin (-50) has resolved its posts and views
+    def _on_files_resolved(self, files, *, config):
+        if self.speedups:
+            speedups.use_identity_lists(self.blog)
+        return files
+
+    on_files = CombinedEvent(_on_files_read, _on_files_resolved)
+
     @event_priority(100)  # first, so that every later plugin (read time, feed, search) sees safe HTML
     def on_page_content(self, html, *, page, config, files):
         if page.file.src_uri in self.stories:
@@ -126,6 +143,9 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         env.globals["intake"] = self.intake
         env.globals["perspectives"] = PERSPECTIVES
         env.globals["extramile"] = self
+        # Material renders the whole navigation into every page; story pages all get the same (navcache.py).
+        if self.speedups:
+            navcache.install(env)
         return env
 
     def on_page_context(self, context, *, page, config, nav):
