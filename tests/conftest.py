@@ -11,6 +11,9 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import frontmatter
@@ -70,6 +73,39 @@ def mkdocs_build(config_dir: Path, site_dir: Path) -> subprocess.CompletedProces
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     assert "WARNING" not in result.stderr, result.stderr
     return result
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def preview(tmp_path_factory):
+    """`mkdocs serve` of the real site (the editor's preview, drafts shown), once for the session."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                fetch(url + "pagefind/pagefind-entry.json")  # written after the whole build: serve is ready
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, "mkdocs serve stopped: see its log"
+                assert time.monotonic() < deadline, "mkdocs serve did not answer within 120 s"
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,49 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-
-import pytest
 from bs4 import BeautifulSoup
 
-from ..conftest import REPO, free_port
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode("utf-8")
-
-
-@pytest.fixture(scope="module")
-def preview(tmp_path_factory):
-    port = free_port()
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload", "-a", f"127.0.0.1:{port}"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                fetch(url)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, "mkdocs serve stopped: see its log"
-                assert time.monotonic() < deadline, "mkdocs serve did not answer within 120 s"
-                time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+from ..conftest import fetch
 
 
 def test_draft_page_is_served_with_a_draft_banner(preview, drafts):
