@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extramile.reader import StoryFile, read_story
-from extramile.schema import validate_story
+from extramile.schema import Story, validate_story
 from extramile.slug import SITE_RESERVED, is_valid_slug, slug_key
 from extramile.vocabulary import Vocabulary
 
@@ -42,19 +42,24 @@ def file_name_problem(stem: str) -> str | None:
     return None
 
 
-def check_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> list[Finding]:
-    """Every problem of one story on its own."""
+def checked_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> tuple[Story | None, list[Finding]]:
+    """A story read from its file, and every problem it has on its own: the story only when there is none."""
     findings = [Finding(shown, p.line, p.field, p.message) for p in story_file.problems]
     if story_file.metadata is None:
-        return findings
+        return None, findings
     name_problem = file_name_problem(story_file.path.stem)
     if name_problem:
         findings.append(Finding(shown, 1, "file name", name_problem))
-    _, problems = validate_story(story_file.metadata, vocabulary)
+    story, problems = validate_story(story_file.metadata, vocabulary)
     findings.extend(Finding(shown, story_file.line_of(p.loc), p.field, p.message) for p in problems)
     if not story_file.body.strip():
         findings.append(Finding(shown, story_file.body_line, "body", "is empty: tell the story below the front matter"))
-    return findings
+    return (None if findings else story), findings
+
+
+def check_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> list[Finding]:
+    """Every problem of one story on its own."""
+    return checked_story(story_file, vocabulary, shown)[1]
 
 
 def check_collection(

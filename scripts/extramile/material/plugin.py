@@ -20,13 +20,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from extramile import collection
-from extramile.check import check_story
+from extramile.check import checked_story
 from extramile.collection import Entry
 from extramile.intake.config import IntakeConfigError, intake_settings
 from extramile.material import navcache, speedups
 from extramile.reader import read_story
 from extramile.sanitize import sanitize_html, sanitize_markdown
-from extramile.schema import PERSPECTIVES, Story, validate_story
+from extramile.schema import PERSPECTIVES, Story
 from extramile.vocabulary import load_vocabulary
 
 TAG_LABELS = "tag_labels"  # the page meta key the tags plugin reads (tags_name_property)
@@ -98,11 +98,10 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
                 continue
             story_file = read_story(Path(file.abs_src_path))
             shown = os.path.relpath(file.abs_src_path, self.root)
-            problems = check_story(story_file, self.vocabulary, shown)
+            story, problems = checked_story(story_file, self.vocabulary, shown)
             if problems:
                 findings.extend(problems)
                 continue
-            story, _ = validate_story(story_file.metadata, self.vocabulary)
             self.stories[file.src_uri] = story
         if findings:
             listing = "\n".join(f"  {finding}" for finding in findings)

@@ -5,9 +5,8 @@
 - a draft is returned as status "skip": Pelican then never renders, lists nor writes it (not even drafts/);
 - the teller's perspective becomes the category, tags keep their vocabulary slug and show its label.
 
-Speed: a story that is valid in every respect is read once, with libyaml; only a story with a problem goes
-through `extramile.reader.read_story` (pure-Python YAML, twice over, to know each field's line), so that its
-problems are reported exactly as `extramile check` reports them.
+Every story goes through `extramile.check.checked_story`, the checker's own reading, so that its problems are
+reported exactly as `extramile check` reports them.
 """
 
 from __future__ import annotations
@@ -18,14 +17,13 @@ import os
 import re
 from pathlib import Path
 
-import yaml
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
-from extramile.check import Finding, check_story, file_name_problem
-from extramile.reader import BOM, FRONT_MATTER, read_story
-from extramile.schema import PERSPECTIVES, Story, validate_story
+from extramile.check import Finding, checked_story
+from extramile.reader import read_story
+from extramile.schema import PERSPECTIVES
 from extramile.slug import slugify
 from extramile.vocabulary import load_vocabulary
 
@@ -36,37 +34,6 @@ _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
 # Material's excerpt marker means nothing to Pelican, whose summary is the story's description.
 _MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML in C where PyYAML has it; a key given twice is an error (the thorough reader reports it)."""
-
-
-def _mapping(loader, node):
-    loader.flatten_mapping(node)
-    keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
-    if len(keys) != len(set(keys)):
-        raise yaml.constructor.ConstructorError(None, None, "a key is given twice", node.start_mark)
-    return loader.construct_mapping(node, deep=True)
-
-
-_FastLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
-
-
-def quick_read(path: Path, vocabulary) -> tuple[Story, str] | None:
-    """The story and its body if the file passes every check of `check_story`; None for "look closer"."""
-    raw = path.read_bytes()
-    if raw.startswith(BOM) or file_name_problem(path.stem):
-        return None
-    try:
-        text = raw.decode("utf-8").replace("\r\n", "\n")
-        match = FRONT_MATTER.match(text)
-        data = yaml.load(match.group(1) or "", Loader=_FastLoader) if match else None  # noqa: S506 - safe
-    except (UnicodeDecodeError, yaml.YAMLError, ValueError):
-        return None
-    body = text[match.end():] if match else ""
-    story, _ = validate_story(data, vocabulary) if isinstance(data, dict) else (None, [])
-    return (story, body) if story is not None and body.strip() else None
 
 
 def read_minutes(html_text: str) -> int:
@@ -95,15 +62,12 @@ class StoryReader(BaseReader):
 
     def read(self, source_path):
         path = Path(source_path)
-        quick = quick_read(path, self.vocabulary)
-        if quick is None:
-            story_file = read_story(path)
-            problems = check_story(story_file, self.vocabulary, self._shown(path))
-            if problems:
-                self.findings.extend(problems)
-                return None, {"status": "skip"}
-            quick = validate_story(story_file.metadata, self.vocabulary)[0], story_file.body
-        story, body = quick
+        story_file = read_story(path)
+        story, problems = checked_story(story_file, self.vocabulary, self._shown(path))
+        if problems:
+            self.findings.extend(problems)
+            return None, {"status": "skip"}
+        body = story_file.body
         if story.draft:
             return None, {"status": "skip"}
         source = self._content_relative(path)
