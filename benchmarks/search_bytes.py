@@ -1,13 +1,14 @@
-"""What one search downloads: run real queries against a built site's Pagefind index in headless Chromium.
+"""What one search downloads: run real queries against a built site's search index in headless Chromium.
 
     .venv/bin/python benchmarks/search_bytes.py site/                # a built site (mkdocs or Pelican)
     .venv/bin/python benchmarks/search_bytes.py --synthetic 10000    # the index of N synthetic stories
 
-Two readers are measured, each in a fresh browser (nothing cached):
-- "search box": one query, then the first 5 results' records (what the header's search box shows);
-- "browse": the facet counts (every filter file), one query with one facet, then 10 results' records.
-Every file the browser fetches is counted: as stored for Pagefind's own pre-compressed files (.pf_*, the
-wasm), and gzip-compressed for pagefind.js, its worker and the entry JSON (what any host sends compressed).
+Three readers are measured, each in a fresh browser (nothing cached), as browse.js drives search/search.js:
+- "search box": one query, then the first 5 results' stories (what the header's search box shows);
+- "browse": the Browse page's first view: the facet counts, every story newest first, the first 10 shown;
+- "browse, words and a facet": the facet counts, one query with one facet, then 10 results' stories.
+Every file the browser fetches is counted: as stored for the index's pre-compressed files (*.gz), and
+gzip-compressed for search.js and index.json (what any host sends compressed).
 `--synthetic` writes extramile.bench.corpus stories, renders them as both engines do and writes the same
 index the builds write (records from extramile.search), without building the rest of a site.
 """
@@ -18,6 +19,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import json
 import shutil
 import sys
 import tempfile
@@ -32,23 +34,34 @@ sys.path.insert(0, str(ROOT / "scripts"))
 CHROMIUM = "/usr/bin/chromium"
 PAGE = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>bench</title></head><body></body></html>"
 
+# As theme/material/assets/javascripts/browse.js does.
 SEARCH_BOX = """async (term) => {
-  const pagefind = await import("/pagefind/pagefind.js");
-  await pagefind.options({noWorker: true});  // as theme/material/assets/javascripts/browse.js
-  await pagefind.init();
-  const search = await pagefind.search(term);
-  await Promise.all(search.results.slice(0, 5).map((r) => r.data()));
-  return search.results.length;
+  const search = await import("/search/search.js");
+  await search.options({baseUrl: "/", excerptLength: 30});
+  await search.init();
+  const found = await search.search(term);
+  await Promise.all(found.results.slice(0, 5).map((r) => r.data()));
+  return found.results.length;
 }"""
 
 BROWSE = """async (term) => {
-  const pagefind = await import("/pagefind/pagefind.js");
-  await pagefind.options({noWorker: true});  // as theme/material/assets/javascripts/browse.js
-  await pagefind.init();
-  await pagefind.filters();
-  const search = await pagefind.search(term, {filters: {perspective: {any: ["customer"]}}});
-  await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
-  return search.results.length;
+  const search = await import("/search/search.js");
+  await search.options({baseUrl: "/", excerptLength: 30});
+  await search.init();
+  await search.filters();
+  const found = await search.search(null, {filters: {}, sort: {date: "desc"}});
+  await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+  return found.results.length;
+}"""
+
+BROWSE_WORDS = """async (term) => {
+  const search = await import("/search/search.js");
+  await search.options({baseUrl: "/", excerptLength: 30});
+  await search.init();
+  await search.filters();
+  const found = await search.search(term, {filters: {perspective: {any: ["customer"]}}});
+  await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+  return found.results.length;
 }"""
 
 
@@ -61,10 +74,10 @@ def wire_size(path: Path) -> int:
     data = path.read_bytes()
     if path.suffix in {".js", ".json", ".css", ".html"}:
         return len(gzip.compress(data, compresslevel=9))
-    return len(data)  # Pagefind's index files and wasm are stored compressed
+    return len(data)  # the index's data files are stored compressed
 
 
-READERS = {"search box": SEARCH_BOX, "browse": BROWSE}
+READERS = {"search box": SEARCH_BOX, "browse": BROWSE, "browse, words and a facet": BROWSE_WORDS}
 
 
 def measure(site: Path, term: str, readers=tuple(READERS)) -> dict[str, tuple[int, list[tuple[str, int]]]]:
@@ -137,15 +150,18 @@ def synthetic_site(count: int, folder: Path) -> Path:
         html[path.stem] = sanitize_html(md.convert(story_file.body))
     rendered = time.perf_counter()
     site = folder / "site"
-    write_index(build_records(entries, html, vocabulary), site)
+    records = build_records(entries, html, vocabulary)
+    recorded = time.perf_counter()
+    write_index(records, site)
     indexed = time.perf_counter()
-    print(f"{count} synthetic stories: rendered in {rendered - started:.1f} s, indexed in {indexed - rendered:.1f} s")
+    print(f"{count} synthetic stories: rendered in {rendered - started:.1f} s, records in "
+          f"{recorded - rendered:.1f} s, index written in {indexed - recorded:.1f} s")
     return site
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", nargs="?", type=Path, help="a built site (with pagefind/)")
+    parser.add_argument("site", nargs="?", type=Path, help="a built site (with search/)")
     parser.add_argument("--synthetic", type=int, metavar="N", help="measure the index of N synthetic stories")
     parser.add_argument("--term", default="delivery", help="the word searched for (default: delivery)")
     parser.add_argument("--verbose", action="store_true", help="list every file fetched")
@@ -159,12 +175,13 @@ def main(argv=None) -> int:
             site = args.site
         else:
             parser.error("give a built site or --synthetic N")
-        folder = site / "pagefind"
-        if not (folder / "pagefind.js").is_file():
-            parser.error(f"{folder} holds no Pagefind index")
+        folder = site / "search"
+        if not (folder / "index.json").is_file():
+            parser.error(f"{folder} holds no search index")
         total_index = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        fragments = len(list((folder / "fragment").glob("*")))
-        print(f"index: {fragments} records, {total_index / 1e6:.1f} MB on disk in {folder}")
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        print(f"index: {index['count']} stories, {len(index['chunks'])} term chunks, "
+              f"{total_index / 1e6:.1f} MB on disk in {folder}")
         for name, (hits, files) in measure(site, args.term).items():
             total = sum(size for _, size in files)
             print(f"{name}: {total / 1000:.1f} KB in {len(files)} files for {args.term!r} ({hits} hits)")

@@ -82,12 +82,13 @@ def fetch(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def preview(tmp_path_factory):
-    """`mkdocs serve` of the real site (the editor's preview, drafts shown), once for the session."""
+    """`mkdocs serve --dirty` of the real site as `extramile serve` runs it (drafts shown), once for the session."""
     port = free_port()
     log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "--no-livereload",
+         "-a", f"127.0.0.1:{port}"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
@@ -95,7 +96,7 @@ def preview(tmp_path_factory):
         deadline = time.monotonic() + 120
         while True:
             try:
-                fetch(url + "pagefind/pagefind-entry.json")  # written after the whole build: serve is ready
+                fetch(url + "search/index.json")  # written after the whole build: serve is ready
                 break
             except (urllib.error.URLError, ConnectionError):
                 assert process.poll() is None, "mkdocs serve stopped: see its log"

@@ -40,7 +40,7 @@ def test_reader_searches_a_word_from_a_story_body(page, site_url, published):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site_url)
     box = page.locator("header form.em-search input[name=q]")
-    box.fill(word)  # the header's search box shows the first Pagefind results as you type
+    box.fill(word)  # the header's search box shows the first results as you type
     result = page.locator(f".em-search__link[href*='stories/{slug}/']").first
     result.wait_for(timeout=15_000)
     assert published[slug]["title"] in result.inner_text()

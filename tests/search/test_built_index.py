@@ -1,33 +1,34 @@
-"""Both engines' normal builds write the same Pagefind index; every page has the search box; Browse works bare."""
+"""Both engines' normal builds write the same search index; every page has the search box; Browse works bare."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-from extramile.search.index import read_fragments
+from extramile.search.index import read_documents, read_index
 
 
 def index_of(site):
-    folder = site / "pagefind"
-    assert (folder / "pagefind.js").is_file(), "no Pagefind index in the build"
-    return json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8")), read_fragments(folder)
+    folder = site / "search"
+    assert (folder / "search.js").is_file(), "no search index in the build"
+    return read_index(folder), read_documents(folder)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["material", "pelican"])
 def test_each_engine_builds_an_index_of_the_published_stories(engine, request, published, drafts, vocabulary):
     site = request.getfixturevalue("built_site" if engine == "material" else "pelican_site")
-    entry, fragments = index_of(site)
-    assert entry["languages"]["en"]["page_count"] == len(published)
-    assert [f["url"] for f in fragments] == sorted(f"/stories/{slug}/" for slug in published)
-    assert drafts and not {f"/stories/{slug}/" for slug in drafts} & {f["url"] for f in fragments}
-    by_url = {f["url"]: f for f in fragments}
+    index, documents = index_of(site)
+    assert index["count"] == len(published)
+    assert sorted(d["url"] for d in documents) == sorted(f"stories/{slug}/" for slug in published)
+    assert drafts and not {f"stories/{slug}/" for slug in drafts} & {d["url"] for d in documents}
+    dates = [d["meta"]["date"] for d in documents]
+    assert dates == sorted(dates, reverse=True)  # numbered newest first: "newest first" needs no data
+    by_url = {d["url"]: d for d in documents}
     for slug, post in published.items():
-        record = by_url[f"/stories/{slug}/"]
+        record = by_url[f"stories/{slug}/"]
         assert record["meta"]["title"] == post["title"]
         assert record["meta"]["date"] == post["date"].isoformat()
         assert record["meta"]["industry"] == vocabulary.label("industries", post["industry"])
@@ -43,13 +44,13 @@ def test_each_engine_builds_an_index_of_the_published_stories(engine, request, p
 @pytest.mark.slow
 def test_both_engines_index_the_same_records(built_site, pelican_site):
     def comparable(site):
-        return [(f["url"], f["meta"], f["filters"], f["word_count"]) for f in index_of(site)[1]]
+        return [(d["url"], d["meta"], d["filters"], len(d["content"].split())) for d in index_of(site)[1]]
 
     assert comparable(built_site) == comparable(pelican_site)
 
 
 def pages(site):
-    return [p for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts and p.name != "404.html"]
+    return [p for p in sorted(site.rglob("*.html")) if "search" not in p.parts and p.name != "404.html"]
 
 
 @pytest.mark.slow

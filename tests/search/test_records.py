@@ -1,4 +1,4 @@
-"""Search records: built only from published stories, from their text alone; written as a Pagefind index."""
+"""Search records: built only from published stories, from their text alone; written as our static index."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from extramile.collection import Entry
 from extramile.schema import validate_story
-from extramile.search.index import SearchIndexError, read_fragments, record_html, write_index
+from extramile.search.index import (SearchIndexError, read_documents, read_facets, read_index, read_terms,
+                                    write_index)
 from extramile.search.records import build_records, html_text, markdown_text
 
 STORY = {
@@ -67,37 +68,76 @@ def test_a_story_without_any_text_is_an_error(vocabulary):
         build_records([entry("lost", vocabulary)], {}, vocabulary)
 
 
-def test_record_html_escapes_every_value(vocabulary):
-    record = build_records([entry("x", vocabulary, title="Tom & Jerry, at last")],
-                           {"x": "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"}, vocabulary)[0]
-    page = record_html(record)
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert 'data-pagefind-meta="title[data-value]" data-value="Tom &amp; Jerry, at last"' in page
-
-
 def test_written_index_holds_exactly_the_records(tmp_path, vocabulary):
     entries = [entry("chocolate", vocabulary, title="Chocolates, free", channel="email"),
                entry("draft", vocabulary, draft=True), entry("snow", vocabulary, date=dt.date(2019, 1, 1))]
     html = {"chocolate": "<p>The zanzibarian truffles arrived.</p>", "draft": "<p>Never indexed quillwort.</p>",
             "snow": "<p>Insulin through the snow.</p>"}
-    (tmp_path / "pagefind" / "stale").mkdir(parents=True)  # an earlier build's leftovers are replaced
+    (tmp_path / "search" / "stale").mkdir(parents=True)  # an earlier build's leftovers are replaced
     folder = write_index(build_records(entries, html, vocabulary), tmp_path)
-    assert folder == tmp_path / "pagefind"
+    assert folder == tmp_path / "search"
     assert not (folder / "stale").exists()
-    assert (folder / "pagefind.js").is_file() and (folder / "wasm.en.pagefind").is_file()
-    fragments = read_fragments(folder)
-    assert [f["url"] for f in fragments] == ["/stories/chocolate/", "/stories/snow/"]
-    chocolate = fragments[0]
-    assert "zanzibarian truffles" in chocolate["content"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["search"]  # no staging folder left behind
+    assert (folder / "search.js").read_bytes().startswith(b"/* Extra Mile search")
+    index = read_index(folder)
+    assert index["count"] == 2
+    documents = read_documents(folder)
+    # Numbered newest first: the 2020 story is 0, the 2019 one is 1.
+    assert [d["url"] for d in documents] == ["stories/chocolate/", "stories/snow/"]
+    chocolate = documents[0]
+    assert chocolate["text"] == ["The zanzibarian truffles arrived."]
     assert chocolate["meta"]["title"] == "Chocolates, free"
     assert chocolate["filters"]["channel"] == ["email"]
     assert sorted(chocolate["filters"]["tag"]) == ["empathy", "loyalty"]
-    assert all("quillwort" not in f["content"] for f in fragments)
+    assert all("quillwort" not in d["content"] for d in documents)
+    terms = read_terms(folder)
+    assert [number for number, _ in terms["zanzibarian"]] == [0]
+    assert [number for number, _ in terms["truffl"]] == [0]  # stemmed: truffles -> truffl
+    assert [number for number, _ in terms["insulin"]] == [1]
+    assert "quillwort" not in terms
+    # A title word weighs more than the same word once in the text (same story lengths aside).
+    assert terms["chocolat"][0][1] > terms["insulin"][0][1]
+    assert read_facets(folder)["year"] == {"2020": [0], "2019": [1]}
+    assert index["totals"]["channel"]["email"] == 1
+
+
+def test_the_same_records_give_the_same_bytes(tmp_path, vocabulary):
+    entries = [entry(f"story-{n}", vocabulary, date=dt.date(2010 + n % 7, 1 + n % 12, 1 + n % 27),
+                     tags=[["loyalty"], ["family", "empathy"]][n % 2]) for n in range(40)]
+    html = {f"story-{n}": f"<p>Story {n} about a parcel, a café and {'rain' * (n % 3 + 1)}.</p>" for n in range(40)}
+    records = build_records(entries, html, vocabulary)
+
+    def contents(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first = contents(write_index(records, tmp_path / "one"))
+    second = contents(write_index(list(reversed(records)), tmp_path / "two"))  # order given does not matter
+    assert first == second
+    assert len(first) == 2 + 1 + 1 + 40  # index.json, search.js, one term chunk, the facets, 40 stories
+    # Data files are named after their content: a changed story changes the names index.json points to.
+    changed = build_records(entries, {**html, "story-3": "<p>Another text.</p>"}, vocabulary)
+    third = contents(write_index(changed, tmp_path / "three"))
+    assert set(third) - {"index.json", "search.js"} != set(first) - {"index.json", "search.js"}
 
 
 def test_two_records_for_one_address_are_refused(tmp_path, vocabulary):
     records = build_records([entry("a", vocabulary)], {"a": "<p>x</p>"}, vocabulary) * 2
     with pytest.raises(SearchIndexError, match="same URL"):
         write_index(records, tmp_path)
-    assert not (tmp_path / "pagefind").exists()
+    assert not (tmp_path / "search").exists()
+
+
+def test_an_index_built_again_from_remembered_records_is_the_same(tmp_path, vocabulary):
+    # `mkdocs serve` passes a memo from one rebuild to the next: what it reuses must change no byte.
+    from extramile.search.index import build_files
+
+    entries = [entry(f"story-{n}", vocabulary, date=dt.date(2010 + n % 7, 1 + n % 12, 1 + n % 27)) for n in range(30)]
+    html = {f"story-{n}": f"<p>Story {n} about a parcel and {'rain ' * (n % 4 + 1)}.</p>" for n in range(30)}
+    records = build_records(entries, html, vocabulary)
+    memo: dict = {}
+    first = build_files(records, memo)
+    assert len(memo) == 30
+    changed = build_records(entries, {**html, "story-5": "<p>A new zebracrossing paragraph.</p>"}, vocabulary)
+    assert build_files(changed, memo) == build_files(changed)
+    assert build_files(records, memo) == first
+    assert len(memo) == 30  # only what the last index held

@@ -15,8 +15,8 @@ def test_serve_indexes_the_published_stories_and_no_draft(preview, page, publish
     assert drafts[slug]["title"] in fetch(f"{preview}stories/{slug}/")  # the preview does show the draft...
     page.goto(f"{preview}browse/")
     urls = page.evaluate("""async () => {
-        const pagefind = await import("/pagefind/pagefind.js");
-        const search = await pagefind.search(null, {sort: {date: "desc"}});
+        const engine = await import("/search/search.js");
+        const search = await engine.search(null, {sort: {date: "desc"}});
         return Promise.all(search.results.map(async (result) => (await result.data()).url));
     }""")
     assert sorted(urls) == sorted(f"/stories/{s}/" for s in published)  # ...but never indexes it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from extramile.search.index import read_fragments
+from extramile.search.index import read_documents
 
 
 def distinctive_phrases(slug, post) -> list[str]:
@@ -32,18 +32,18 @@ def test_drafts_are_in_no_page_feed_sitemap_or_index(built_site, drafts):
 
 
 def test_search_index_holds_every_published_story_text(built_site, published, drafts):
-    # The Pagefind index: one record (fragment) per published story, its title and text; never a draft.
-    fragments = read_fragments(built_site / "pagefind")
+    # The search index: one document per published story, its title and text; never a draft.
+    fragments = read_documents(built_site / "search")
     by_url = {fragment["url"]: fragment for fragment in fragments}
-    assert set(by_url) == {f"/stories/{slug}/" for slug in published}
+    assert set(by_url) == {f"stories/{slug}/" for slug in published}
     assert drafts
     for slug, post in drafts.items():
-        assert f"/stories/{slug}/" not in by_url
+        assert f"stories/{slug}/" not in by_url
         for needle in distinctive_phrases(slug, post):
             for fragment in fragments:
                 assert needle not in fragment["content"], f"draft {slug}: {needle!r} in {fragment['url']}'s record"
     for slug, post in published.items():
-        fragment = by_url[f"/stories/{slug}/"]
+        fragment = by_url[f"stories/{slug}/"]
         assert fragment["meta"]["title"] == post["title"]
         for word in re.findall(r"[A-Za-z]{10,}", post.content)[:3]:
             assert word in fragment["content"], f"{slug}: {word!r} not indexed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import json
 import os
 import statistics
 import subprocess
@@ -58,8 +59,9 @@ class SearchBytes:
 
 def search_bytes(site: Path, root: Path | None = None) -> SearchBytes | None:
     """The bytes a reader downloads to run one search query on the built site, or None without search."""
-    if (site / "pagefind").is_dir():
-        return _pagefind_bytes(site / "pagefind", root)
+    ours = site / "search"
+    if (ours / "index.json").is_file() and (ours / "search.js").is_file():
+        return _index_bytes(ours, root)
     index = site / "search" / "search_index.json"
     if index.is_file():
         data = index.read_bytes()
@@ -67,8 +69,8 @@ def search_bytes(site: Path, root: Path | None = None) -> SearchBytes | None:
     return None
 
 
-def _pagefind_bytes(folder: Path, root: Path | None) -> SearchBytes:
-    estimate = _pagefind_estimate(folder)
+def _index_bytes(folder: Path, root: Path | None) -> SearchBytes:
+    estimate = _index_estimate(folder)
     # The search helper's benchmark runs a real query in Chromium and counts what is fetched, compressed as
     # sent: the better wire figure when it works here (it needs Debian's chromium).
     estimator = (root / "benchmarks" / "search_bytes.py") if root else None
@@ -79,28 +81,27 @@ def _pagefind_bytes(folder: Path, root: Path | None) -> SearchBytes:
             spec.loader.exec_module(module)
             value = module.query_bytes(folder.parent)
             if isinstance(value, int) and value > 0:
-                return SearchBytes(estimate.raw, value, "pagefind: one query in Chromium (benchmarks/search_bytes.py)")
+                return SearchBytes(estimate.raw, value, "ours: one query in Chromium (benchmarks/search_bytes.py)")
         except Exception:  # no browser here, or an estimator under construction: keep ours
             pass
     return estimate
 
 
-def _pagefind_estimate(folder: Path) -> SearchBytes:
-    """The loader, its worker and wasm, the entry and metadata, one index chunk and five fragments (median
-    sizes: a typical query). pf_* files and the wasm are stored gzipped; the JavaScript is served gzipped."""
-    def files(pattern: str) -> list[Path]:
-        return sorted(folder.glob(pattern))
-
-    fixed = [*files("pagefind.js"), *files("pagefind-worker.js"), *files("pagefind-entry.json"),
-             *files("wasm.*.pagefind"), *files("*.pf_meta")]
+def _index_estimate(folder: Path) -> SearchBytes:
+    """search.js and index.json, one term chunk and five stories (median sizes: a typical query). The term
+    chunks and stories are stored gzipped (as sent); the JavaScript and JSON are served gzipped."""
     raw = gz = 0
-    for path in fixed:
+    for path in (folder / "search.js", folder / "index.json"):
         data = path.read_bytes()
         raw += len(data)
-        gz += len(gzip.compress(data, 6)) if path.suffix in {".js", ".json"} else len(data)
-    chunks = [p.stat().st_size for p in files("index/*.pf_index")]
-    fragments = [p.stat().st_size for p in files("fragment/*.pf_fragment")]
-    variable = int(statistics.median(chunks)) if chunks else 0
-    variable += 5 * int(statistics.median(fragments)) if fragments else 0
-    return SearchBytes(raw + variable, gz + variable,
-                       "pagefind: js+worker+wasm+entry+meta, median index chunk, 5 median fragments")
+        gz += len(gzip.compress(data, 6))
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    chunks = [(folder / name).read_bytes() for _, _, name in index["chunks"]]
+    stories = [path.read_bytes() for path in sorted((folder / index["documents"]).glob("*.gz"))]
+
+    def median(files: list[bytes], packed: bool) -> int:
+        return int(statistics.median(len(gzip.decompress(f)) if not packed else len(f) for f in files)) if files else 0
+
+    raw += median(chunks, False) + 5 * median(stories, False)
+    gz += median(chunks, True) + 5 * median(stories, True)
+    return SearchBytes(raw, gz, "ours: search.js+index.json, median term chunk, 5 median stories")

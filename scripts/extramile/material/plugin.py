@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -23,11 +24,14 @@ from extramile import collection
 from extramile.check import checked_story
 from extramile.collection import Entry
 from extramile.intake.config import IntakeConfigError, intake_settings
-from extramile.material import navcache, speedups
+from extramile.material import navcache, parallel, servecache, speedups
+from extramile.material.preview import Preview, forget_feed_items, hide_dirty_notice
 from extramile.reader import read_story
 from extramile.sanitize import sanitize_html, sanitize_markdown
 from extramile.schema import PERSPECTIVES, Story
 from extramile.vocabulary import load_vocabulary
+
+log = logging.getLogger("mkdocs.plugins.extramile")
 
 TAG_LABELS = "tag_labels"  # the page meta key the tags plugin reads (tags_name_property)
 
@@ -40,10 +44,27 @@ class ExtraMileConfig(Config):
 
 class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
     supports_multiple_instances = False
+    command = "build"
+    preview: Preview | None = None
+    related_before: dict | None = None
+
+    def on_startup(self, *, command, dirty):
+        # Defining this also keeps the plugin, and what it remembers, across `mkdocs serve` rebuilds.
+        self.command = command
+        self.read_cache: dict[str, tuple] = {}  # story path -> (mtime, size, story, problems)
+        if command == "serve" and dirty:  # `extramile serve`: quick rebuilds (preview.py)
+            self.preview = Preview()
+            hide_dirty_notice()
+            servecache.remember_post_metadata()
+            servecache.copy_listing_sources_once()
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
         self.vocabulary = load_vocabulary(self.root / self.config.vocabulary)
+        vocabulary_stamp = os.stat(self.root / self.config.vocabulary).st_mtime_ns
+        if getattr(self, "vocabulary_stamp", None) != vocabulary_stamp:  # stories checked against another one
+            self.read_cache = {} if hasattr(self, "read_cache") else None
+            self.vocabulary_stamp = vocabulary_stamp
         self.stories: dict[str, Story] = {}  # by src_uri
         self.entries: list[Entry] = []
         self.related: dict[str, list[Entry]] = {}
@@ -73,7 +94,9 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
     def _adopt_posts(self) -> None:
         # Material's blog reads post front matter itself, so categories must be set on each post right after
         # it is created and before the category views are generated: wrap the one call that creates posts.
-        create_post = self.blog._resolve_post
+        # The blog plugin lives across `mkdocs serve` rebuilds: wrap its own method, never an earlier wrapper.
+        create_post = self.blog.__dict__.get("_extramile_resolve_post") or self.blog._resolve_post
+        self.blog._extramile_resolve_post = create_post
 
         def resolve_post(file, config):
             post = create_post(file, config)
@@ -96,9 +119,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         for file in files.documentation_pages():
             if not file.src_uri.startswith(posts_dir):
                 continue
-            story_file = read_story(Path(file.abs_src_path))
-            shown = os.path.relpath(file.abs_src_path, self.root)
-            story, problems = checked_story(story_file, self.vocabulary, shown)
+            story, problems = self._checked(file.abs_src_path)
             if problems:
                 findings.extend(problems)
                 continue
@@ -113,10 +134,32 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             ))
         return files
 
+    def _checked(self, path: str):
+        info = os.stat(path)
+        cache = getattr(self, "read_cache", None)  # set by on_startup: for a plugin kept across `serve` rebuilds
+        cached = cache.get(path) if cache is not None else None
+        if cached is not None and cached[:2] == (info.st_mtime_ns, info.st_size):
+            return cached[2:]
+        story, problems = checked_story(read_story(Path(path)), self.vocabulary, os.path.relpath(path, self.root))
+        if cache is not None:
+            cache[path] = (info.st_mtime_ns, info.st_size, story, problems)
+        return story, problems
+
     @event_priority(-60)  # right after the blog plugin (-50) has resolved its posts and views
     def _on_files_resolved(self, files, *, config):
         if self.speedups:
             speedups.use_identity_lists(self.blog)
+        if self.preview is not None:
+            watched = [Path(config.config_file_path), self.root / self.config.vocabulary,
+                       self.root / self.config.shared_templates]
+            if config.theme.custom_dir:
+                watched.append(Path(config.theme.custom_dir))
+            done = self.preview.plan(files, self.stories, self.blog, config.docs_dir, config.site_dir, watched)
+            parallel.page_writers().skip = self.preview.skips
+            log.info("extramile: rebuilding %s", "every page" if done == "full"
+                     else "the edited stories and the listings that show them")
+        if self.command == "serve":
+            forget_feed_items(config.plugins.get("rss"), self.preview.read if self.preview else None)
         return files
 
     on_files = CombinedEvent(_on_files_read, _on_files_resolved)
@@ -137,7 +180,11 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             for post in self.blog.blog.posts
             if post.file.src_uri in self.stories
         ]
-        self.related = collection.related(self.entries)
+        if self.preview is not None and self.preview.mode == "stories" and self.related_before is not None:
+            self.related = self.related_before  # no story's front matter changed: nor did what is related
+        else:
+            self.related = collection.related(self.entries)
+        self.related_before = self.related
         env.globals["vocabulary"] = self.vocabulary
         env.globals["intake"] = self.intake
         env.globals["perspectives"] = PERSPECTIVES
@@ -145,7 +192,16 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         # Material renders the whole navigation into every page; story pages all get the same (navcache.py).
         if self.speedups:
             navcache.install(env)
+            # Story pages are written from two processes (parallel.py); `serve` runs threads, so it uses one.
+            if self.command == "build" and parallel.workers() > 1:
+                parallel.page_writers().enable(lambda page: page.file.src_uri in self.stories)
         return env
+
+    @event_priority(-100)  # last: after the feeds and the search index are written
+    def on_post_build(self, *, config):
+        if self.preview is not None:
+            self.preview.put_back()
+            self.preview.finished()
 
     def on_page_context(self, context, *, page, config, nav):
         story = self.stories.get(page.file.src_uri)

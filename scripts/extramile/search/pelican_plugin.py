@@ -2,7 +2,7 @@
 
 - the Browse page (`browse/`), from theme/pelican/templates/browse.html with its text from content/browse.md;
 - the search script and style, copied from the Material theme so that both sites run the same code;
-- the Pagefind index of the published stories, written into `<output>/pagefind/` when the build is finished
+- the search index of the published stories, written into `<output>/search/` when the build is finished
   (the `finalized` signal), from the same records as the Material site's.
 """
 

@@ -105,11 +105,12 @@ def _url(url: str) -> str:
 
 
 def build_records(entries: Iterable[Entry], html: Mapping[str, str], vocabulary: Vocabulary,
-                  markdown: Mapping[str, str] | None = None) -> list[Record]:
+                  markdown: Mapping[str, str] | None = None, texts: dict | None = None) -> list[Record]:
     """One record per published story, newest first; drafts never, whatever the engine passes in.
 
     `html` maps an entry's key to its story's sanitised HTML (the body, without the page around it); an entry
     without HTML is read from `markdown` (key -> Markdown body) instead, and one with neither is an error.
+    `texts`, if given, remembers the plain text of each HTML across calls (`mkdocs serve` rebuilds).
     """
     markdown = markdown or {}
     records = []
@@ -118,7 +119,12 @@ def build_records(entries: Iterable[Entry], html: Mapping[str, str], vocabulary:
         if story.draft:
             continue
         if entry.key in html:
-            paragraphs = html_text(html[entry.key])
+            source = html[entry.key]
+            paragraphs = texts.get(source) if texts is not None else None
+            if paragraphs is None:
+                paragraphs = html_text(source)
+                if texts is not None:
+                    texts[source] = paragraphs
         elif entry.key in markdown:
             paragraphs = markdown_text(markdown[entry.key])
         else:

@@ -1,8 +1,9 @@
 /* Extra Mile search, shared by both engines: the header's search box and the Browse page.
  *
- * Both read the Pagefind index (pagefind/, written by the build) through Pagefind's own JS API, which loads
- * only the pieces of the index a query needs. Without JavaScript the header box is a plain form to the Browse
- * page, and the Browse page lists the tag, teller and year pages instead.
+ * Both read the search index (search/, written by the build) through its small client module
+ * (search/search.js, with Pagefind's API names), which loads only the pieces of the index a query needs.
+ * Without JavaScript the header box is a plain form to the Browse page, and the Browse page lists the tag,
+ * teller and year pages instead.
  *
  * Browse state lives in the URL: ?q=words&tag=a&tag=b&perspective=customer&industry=…&channel=…&year=2011.
  * Tags combine with AND (stories that carry every chosen tag); the other facets hold one value per story, so
@@ -21,16 +22,17 @@
     return new URL(".", new URL(element.dataset.root || "index.html", document.baseURI));
   }
 
-  /* Pagefind's API, loaded once per page, with result URLs made relative to the site's root. */
-  function pagefindFor(element) {
-    const source = new URL(element.dataset.pagefind, document.baseURI).href;
+  /* The search module, loaded once per page, with result URLs made relative to the site's root. */
+  function engineFor(element) {
+    const source = new URL(element.dataset.search, document.baseURI).href;
     if (!loaded.has(source)) {
-      loaded.set(source, import(source).then(async (pagefind) => {
-        // No web worker: it would be one more script to download (12 KB) for a search that takes milliseconds.
-        await pagefind.options({ baseUrl: siteRoot(element).pathname, excerptLength: 30, noWorker: true });
-        await pagefind.init();
-        return pagefind;
-      }));
+      const engine = import(source).then(async (search) => {
+        await search.options({ baseUrl: siteRoot(element).pathname, excerptLength: 30 });
+        await search.init();
+        return search;
+      });
+      engine.catch(() => loaded.delete(source)); // a failed download is tried again on the next query
+      loaded.set(source, engine);
     }
     return loaded.get(source);
   }
@@ -42,7 +44,7 @@
     return node;
   }
 
-  /* Pagefind's excerpt is HTML with <mark> around the matched words: keep the text and the marks, nothing else. */
+  /* The excerpt is HTML with <mark> around the matched words: keep the text and the marks, nothing else. */
   function excerptNodes(html) {
     const fragment = document.createDocumentFragment();
     const parsed = new DOMParser().parseFromString(`<body>${html || ""}</body>`, "text/html");
@@ -75,8 +77,8 @@
 
     async function show(query) {
       const number = ++asked;
-      const pagefind = await pagefindFor(form);
-      const search = await pagefind.search(query);
+      const engine = await engineFor(form);
+      const search = await engine.search(query);
       const top = await Promise.all(search.results.slice(0, 5).map((result) => result.data()));
       if (number !== asked) return; // a newer query has been typed
       const list = make("ul", "em-search__list");
@@ -110,7 +112,7 @@
       }
       timer = setTimeout(() => show(query).catch(() => close()), 150);
     });
-    input.addEventListener("focus", () => pagefindFor(form).catch(() => {}), { once: true });
+    input.addEventListener("focus", () => engineFor(form).catch(() => {}), { once: true });
     form.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         close();
@@ -140,7 +142,7 @@
     return text ? `?${text}` : "";
   }
 
-  function pagefindFilters(state, except) {
+  function searchFilters(state, except) {
     const filters = {};
     for (const facet of FACETS) {
       if (facet === except || !state[facet].size) continue;
@@ -151,7 +153,7 @@
   }
 
   function searchOptions(state, except) {
-    const options = { filters: pagefindFilters(state, except) };
+    const options = { filters: searchFilters(state, except) };
     if (!state.q) options.sort = { date: "desc" }; // no words to rank by: newest first
     return options;
   }
@@ -226,16 +228,16 @@
 
     async function run() {
       const number = ++asked;
-      const pagefind = await pagefindFor(root);
-      // Pagefind counts only the facets whose (small) filter files it has loaded: load them all once.
-      facetsLoaded = facetsLoaded || pagefind.filters();
+      const engine = await engineFor(root);
+      // Searches count facet values once the facets file is loaded (the header box never needs it): load it.
+      facetsLoaded = facetsLoaded || engine.filters();
       await facetsLoaded;
-      const search = await pagefind.search(state.q || null, searchOptions(state));
+      const search = await engine.search(state.q || null, searchOptions(state));
       // A facet whose values combine with OR is counted without its own choice, so that its other values
       // say how many stories they would add.
       const counts = { ...search.filters };
       await Promise.all(FACETS.filter((facet) => ANY_OF.has(facet) && state[facet].size).map(async (facet) => {
-        const without = await pagefind.search(state.q || null, searchOptions(state, facet));
+        const without = await engine.search(state.q || null, searchOptions(state, facet));
         counts[facet] = without.filters[facet] || {};
       }));
       if (number !== asked) return;

@@ -1,0 +1,102 @@
+"""`extramile serve` rebuilds quickly (mkdocs serve --dirty + extramile/material/preview.py), and the pages it
+serves after an edit are exactly those a full build of the edited sources gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import copy_site
+
+DRIVER = Path(__file__).with_name("serve_driver.py")
+STORY = "content/stories/posts/the-watch-came-back-with-a-letter.md"
+# The feeds say when they were built: that may differ. The "updated" feeds, without git, date every story by
+# the build that read it and keep the newest: which stories they hold differs from build to build.
+_BUILD_TIME = re.compile(rb"<(pubDate|lastBuildDate)>[^<]*-0000</\1>|\"date_modified\": \"[^\"]*\"")
+
+
+def _drive(site: Path, out: Path, *args: str) -> list[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, str(DRIVER), str(site), str(out), *args],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return [(json.loads(line) or [""])[0] for line in result.stdout.splitlines()]
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {path.relative_to(folder): b"" if "_updated" in path.name else _BUILD_TIME.sub(b"", path.read_bytes())
+            for path in folder.rglob("*") if path.is_file()}
+
+
+def _served_after(tmp_path: Path, edits: list[dict]) -> tuple[list[str], Path]:
+    site = copy_site(tmp_path / "src")
+    (tmp_path / "edits.json").write_text(json.dumps(edits), encoding="utf-8")
+    decisions = _drive(site, tmp_path / "served", str(tmp_path / "edits.json"))
+    return decisions, site
+
+
+def _assert_same_as_a_full_build(tmp_path: Path, site: Path) -> None:
+    _drive(site, tmp_path / "full", "--full")
+    served, full = _files(tmp_path / "served"), _files(tmp_path / "full")
+    assert sorted(served) == sorted(full)
+    different = [str(path) for path in sorted(full) if served[path] != full[path]]
+    assert different == []
+
+
+def _story(edit) -> dict:
+    text = (Path(__file__).parents[2] / STORY).read_text(encoding="utf-8")
+    return {"path": STORY, "text": edit(text)}
+
+
+def test_an_edited_story_body_rewrites_only_it_and_the_listings_showing_it(tmp_path):
+    first_paragraph = _story(lambda text: text.replace("\n\n", "\n\nZebracrossing, said the teller. ", 2))
+    decisions, site = _served_after(tmp_path, [first_paragraph])
+    assert decisions[0].endswith("every page")
+    assert decisions[1].endswith("the edited stories and the listings that show them")
+    assert "Zebracrossing" in (tmp_path / "served/stories/the-watch-came-back-with-a-letter/index.html").read_text()
+    assert "Zebracrossing" in (tmp_path / "served/stories/told-by/told-by-the-customer/index.html").read_text()
+    # The feed has each story once: the edited one is not added a second time.
+    items = json.loads((tmp_path / "served/feed_json_updated.json").read_text(encoding="utf-8"))["items"]
+    assert len({item["url"] for item in items}) == len(items)
+    _assert_same_as_a_full_build(tmp_path, site)
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(lambda root: _story(lambda text: text.replace("title: The watch came back with a letter",
+                                                                "title: The watch came back with two letters")),
+                 id="title"),
+    pytest.param(lambda root: _story(lambda text: re.sub(r"(?m)^date: .*$", "date: 2020-01-02", text)), id="date"),
+    pytest.param(lambda root: {"path": STORY, "text": None}, id="story-deleted"),
+    pytest.param(lambda root: {"path": "content/stories/posts/a-new-story.md",
+                               "text": (root / STORY).read_text(encoding="utf-8").replace(
+                                   "title: The watch came back with a letter", "title: A new story")},
+                 id="story-added"),
+    pytest.param(lambda root: {"path": "content/about.md",
+                               "text": (root / "content/about.md").read_text(encoding="utf-8") + "\nMore.\n"},
+                 id="other-page"),
+    pytest.param(lambda root: {"path": "theme/material/story.html",
+                               "text": (root / "theme/material/story.html").read_text(encoding="utf-8")
+                               + "{# edited #}\n"},
+                 id="theme"),
+])
+def test_any_other_change_rebuilds_every_page(tmp_path, edit):
+    root = Path(__file__).parents[2]
+    decisions, site = _served_after(tmp_path, [edit(root)])
+    assert decisions[1].endswith("every page")
+    _assert_same_as_a_full_build(tmp_path, site)
+
+
+def test_edits_in_a_row_stay_right(tmp_path):
+    body = _story(lambda text: text.rstrip("\n") + "\n\nA last line about Yakcrossing.\n")
+    title = _story(lambda text: text.replace("title: The watch came back with a letter", "title: Two letters"))
+    decisions, site = _served_after(tmp_path, [body, title, body])
+    assert [d.split("rebuilding ")[1] for d in decisions] == [
+        "every page", "the edited stories and the listings that show them", "every page", "every page"]
+    _assert_same_as_a_full_build(tmp_path, site)
