@@ -4,9 +4,16 @@
     .venv/bin/python benchmarks/ingest_bench.py --sizes 10000 --formats jsonl
 
 Each run is a fresh project in a temp folder and a fresh process, so peak memory (VmHWM) is the run's own (the
-worker processes that prepare long sources are not counted; their memory is flat too). CPU s counts them.
-The target is >= 2,000 drafts/s at 10,000 submissions, with peak memory flat as the input grows (the sources are
-streamed; what grows is only the report and the duplicate index, a few hundred bytes per draft).
+worker processes that prepare long sources and write their temp files are not counted; their memory is flat
+too). CPU s counts them. The target is >= 2,000 drafts/s at 10,000 submissions, with peak memory flat as the
+input grows (the sources are streamed; what grows is only the report and the duplicate index, a few hundred
+bytes per draft).
+
+The machine's load matters (the line above the table prints it): run it on a quiet machine, more than once.
+So does the file system: on ext4 without a journal, creating a file passes over every inode of its block group
+freed in the last minute or so (ext4's `recently_deleted`), which makes each create cost up to a millisecond
+right after thousands of files were deleted nearby. The runs' folders are therefore deleted only at the end,
+and an invocation started just after another one ends pays for its cleanup: leave a minute or two between them.
 """
 
 from __future__ import annotations
@@ -110,7 +117,8 @@ def measure(fmt: str, count: int, work: Path, repeat: bool) -> dict:
         first["repeat_seconds"] = again["seconds"]
         first["repeat_duplicate"] = again["duplicate"]
         assert again["new"] == 0 and again["duplicate"] == count, again
-    shutil.rmtree(folder)
+    # The folder stays until every run is done: deleting thousands of files just before the next run would make
+    # that run pay for it (ext4 without a journal passes over inodes freed in the last minute on every create).
     return first
 
 
@@ -118,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 5000, 10000])
     parser.add_argument("--formats", nargs="+", default=["jsonl", "netlify-json", "netlify-csv"])
+    parser.add_argument("--work", type=Path, help="where the runs' temp folders go (default: the system's temp folder)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
@@ -129,7 +138,7 @@ def main() -> None:
           "(other processes on the machine share the CPUs)")
     print(f"{'format':<13} {'submissions':>11} {'input MB':>8} {'seconds':>8} {'drafts/s':>9} {'CPU s':>6} "
           f"{'peak MB':>8} {'repeat s':>8}")
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory(dir=args.work) as work:
         for fmt in args.formats:
             for count in args.sizes:
                 result = measure(fmt, count, Path(work), repeat=count == max(args.sizes))
@@ -138,6 +147,7 @@ def main() -> None:
                 repeat = f"{result['repeat_seconds']:8.2f}" if "repeat_seconds" in result else f"{'':8}"
                 print(f"{fmt:<13} {count:>11,} {result['input_mb']:>8.1f} {result['seconds']:>8.2f} {rate:>9,.0f} "
                       f"{result['cpu_seconds']:>6.1f} {result['peak_mb']:>8.1f} {repeat}", flush=True)
+    print(f"load average after: {open('/proc/loadavg').read().split()[0]}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,17 @@ MAPPING_KEYS = ("fields", "private", "id", "received", "received_format", "timez
 
 def norm_key(key: object) -> str:
     """Column names compared as people read them: case, spacing and a trailing colon do not matter."""
+    if type(key) is str:
+        known = _NORM_KEYS.get(key)
+        if known is None:
+            known = " ".join(key.replace("\ufeff", "").split()).casefold().rstrip(":").strip()
+            if len(_NORM_KEYS) < 4096 and len(key) <= 200:  # a source's column names come with every record
+                _NORM_KEYS[key] = known
+        return known
     return " ".join(str(key).replace("\ufeff", "").split()).casefold().rstrip(":").strip()
+
+
+_NORM_KEYS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ import hashlib
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
 from unidecode import unidecode
 
 from extramile.sanitize import CONTENT_TAGS
-from extramile.vocabulary import Vocabulary
+from extramile.vocabulary import KINDS, Vocabulary
 
 # Characters that have no place in a one-line text: controls, bidi overrides and isolates, zero-width
 # characters, the BOM, the soft hyphen, line and paragraph separators (those become spaces).
@@ -109,19 +110,49 @@ def compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unidecode(text).lower().replace("&", "and"))
 
 
-@lru_cache(maxsize=32)
+@dataclass(frozen=True, eq=False)
+class SlugCachingVocabulary(Vocabulary):
+    """The same vocabulary, its slug sets made once: the schema and the form checks ask for them several times
+    per submission, and a Vocabulary builds a new set at every call."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_slug_sets", {kind: Vocabulary.slugs(self, kind) for kind in KINDS})
+
+    def slugs(self, kind: str) -> frozenset[str]:
+        known = self._slug_sets.get(kind)
+        return known if known is not None else Vocabulary.slugs(self, kind)
+
+    @classmethod
+    def of(cls, vocabulary: Vocabulary) -> "SlugCachingVocabulary":
+        if isinstance(vocabulary, cls):
+            return vocabulary
+        return cls(**{kind: vocabulary.terms(kind) for kind in KINDS})
+
+
 def _term_index(vocabulary: Vocabulary, kind: str) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for term in vocabulary.terms(kind):
-        for key in (compact(term.slug), compact(term.label)):
-            index.setdefault(key, term.slug)
-            index.setdefault(key.removesuffix("s"), term.slug)
-    return index
+    return _for_vocabulary(vocabulary, kind)[1]
 
 
-@lru_cache(maxsize=32)
 def _slugs(vocabulary: Vocabulary, kind: str) -> frozenset[str]:
-    return vocabulary.slugs(kind)
+    return _for_vocabulary(vocabulary, kind)[0]
+
+
+# Per vocabulary object (by identity: hashing a Vocabulary hashes every term, at each call) and kind.
+_BY_VOCABULARY: dict[tuple[int, str], tuple[Vocabulary, frozenset[str], dict[str, str]]] = {}
+
+
+def _for_vocabulary(vocabulary: Vocabulary, kind: str) -> tuple[frozenset[str], dict[str, str]]:
+    entry = _BY_VOCABULARY.get((id(vocabulary), kind))
+    if entry is None or entry[0] is not vocabulary:
+        index: dict[str, str] = {}
+        for term in vocabulary.terms(kind):
+            for key in (compact(term.slug), compact(term.label)):
+                index.setdefault(key, term.slug)
+                index.setdefault(key.removesuffix("s"), term.slug)
+        if len(_BY_VOCABULARY) >= 32:
+            _BY_VOCABULARY.clear()
+        entry = _BY_VOCABULARY[(id(vocabulary), kind)] = (vocabulary, vocabulary.slugs(kind), index)
+    return entry[1], entry[2]
 
 
 def match_term(value: str, vocabulary: Vocabulary, kind: str) -> tuple[str | None, bool]:
@@ -227,6 +258,7 @@ def _google_or_known(text: str) -> dt.datetime | None:
 _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PHONE_IN_TEXT = re.compile(r"(?<![\w/.-])(?:\+|00)?\(?\d[\d \t().\-/]{6,}\d(?![\w/])")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_DIGIT_RUN = re.compile(r"\d[\d \t().\-/]{6,}\d")  # part of every phone number match, and much quicker to look for
 
 
 def private_details(text: str) -> list[str]:
@@ -234,7 +266,7 @@ def private_details(text: str) -> list[str]:
     found: list[str] = []
     if "@" in text and _EMAIL_IN_TEXT.search(text):
         found.append("an e-mail address")
-    for match in _PHONE_IN_TEXT.finditer(text):
+    for match in _PHONE_IN_TEXT.finditer(text) if _DIGIT_RUN.search(text) else ():
         digits = re.sub(r"\D", "", match[0])
         if 9 <= len(digits) <= 15 and not _DATE_LIKE.match(match[0].strip()):
             found.append("a phone number")

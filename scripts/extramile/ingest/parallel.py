@@ -1,9 +1,16 @@
-"""The CPU-bound stage (prepare and render) on several processes once a source proves long, results in order.
+"""The CPU-bound stage on several processes once a source proves long, results in order.
 
-The first few hundred submissions are prepared here, so a small ingest never pays for starting processes; after
-that, chunks go to a pool of worker processes, a bounded number at a time (memory stays flat). Workers only
-compute: every decision that needs the whole run (duplicates, file names) and every write stays in this process.
-A worker whose parent dies exits within a fraction of a second, so a killed ingest leaves nothing running.
+`drafted` is what the ingest uses. For each submission a worker resolves it (sorts its fields), skips it when the
+run already knows its id, prepares it, renders the draft and writes it to a temp file in the stories folder: the
+file system's cost of creating files is shared by the workers. It never gives a draft its name: every decision
+that needs the whole run (duplicates, file names), making the temp files durable and linking them to their names
+stay in the parent process (write.DraftWriter). A temp file is never a draft: a crash leaves at most temp files,
+which the next run removes.
+
+The first few hundred submissions are prepared in this process, so a small ingest never pays for starting
+processes; after that, chunks go to a pool of worker processes, a bounded number at a time (memory stays flat).
+A worker whose parent dies exits within a fraction of a second, so a killed ingest leaves nothing running (and,
+started by fork, a worker holds the ingest lock until it has exited).
 """
 
 from __future__ import annotations
@@ -15,18 +22,44 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import chain, islice
 
-from extramile.ingest.prepare import Draft, prepare
-from extramile.ingest.records import Problem, RawRecord
-from extramile.ingest.write import render
+from extramile.ingest.dedupe import Index
+from extramile.ingest.prepare import Draft, derived_id, prepare
+from extramile.ingest.records import Pending, Problem, RawRecord
+from extramile.ingest.render import render
+from extramile.ingest.write import discard_temp, write_temp
+from extramile.intake.store import fingerprint as store_fingerprint
 from extramile.vocabulary import Vocabulary
 
 SERIAL_FIRST = 256
 CHUNK = 64
+AHEAD = 3  # chunks in flight per worker process
 Prepared = tuple[RawRecord | Problem, object, str | None]  # the item, its outcome (None for a Problem), its text
 
 _state: dict = {}
+
+
+@dataclass(frozen=True)
+class Known:
+    """A submission whose id is already a story's (or an earlier draft's of this run): a duplicate, not prepared."""
+
+    id: str
+    location: object
+    path: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs. `index`: the stories known when the work started (a fork shares it, a spawned
+    worker gets a copy); `folder`: where temp files go (None: write nothing, e.g. a dry run)."""
+
+    vocabulary: Vocabulary
+    values: dict
+    index: Index | None = None
+    folder: str | None = None
+    write: bool = False  # drafted (True) or prepared (False)
 
 
 def default_processes() -> int:
@@ -36,42 +69,101 @@ def default_processes() -> int:
 def prepared(items: Iterable[RawRecord | Problem], vocabulary: Vocabulary, values: dict,
              processes: int = 1) -> Iterator[Prepared]:
     """(item, outcome, rendered text) for every item, in order; items that are not RawRecords pass through."""
+    return _ordered(items, Job(vocabulary, values), processes)
+
+
+def drafted(items: Iterable[Pending | RawRecord | Problem], vocabulary: Vocabulary, values: dict, index: Index,
+            folder: str | None, processes: int = 1) -> Iterator[tuple[object, object, object]]:
+    """For every item, in order, one of:
+
+    (Problem, None, None)               it could not be read;
+    (Known, None, None)                 its id is already in `index`;
+    (None, Spam | Rejected, None)       prepared, not a draft;
+    (None, Draft, temp)                 a draft: `temp` is the path of the temp file holding its whole text (not yet
+                                        flushed to disk), an OSError if it could not be written, or None when nothing
+                                        was written (`folder` None, or the draft's content is already in `index`;
+                                        the Draft is then complete, body and metadata included).
+
+    A Draft with a temp file comes without its body and metadata (they are in the file), to keep what comes back
+    small. Call close() on the iterator when not exhausting it: it stops the workers and removes the temp files no
+    one will read.
+    """
+    return _ordered(items, Job(vocabulary, values, index, folder, write=True), processes)
+
+
+def _ordered(items: Iterable, job: Job, processes: int) -> Iterator:
     iterator = iter(items)
     for item in islice(iterator, SERIAL_FIRST):
-        yield _one(item, vocabulary, values)
+        yield _one(item, job)
     if processes < 2:
         for item in iterator:
-            yield _one(item, vocabulary, values)
+            yield _one(item, job)
         return
     chunks = iter(lambda: list(islice(iterator, CHUNK)), [])
     first = next(chunks, None)
     if first is None:
         return
     pool = ProcessPoolExecutor(processes, mp_context=_context(), initializer=_start_worker,
-                               initargs=(vocabulary, values, os.getpid()))
+                               initargs=(job, os.getpid()))
+    pending: deque = deque()
+    current: deque = deque()  # the results of the chunk being handed out
     try:
         try:
-            pending = deque([pool.submit(_prepare_chunk, first)])  # starts the workers
+            pending.append(pool.submit(_work_chunk, first))  # starts the workers
         except OSError:  # no processes to be had (limits): prepare everything here instead
             pool.shutdown(wait=True, cancel_futures=True)
             for item in chain(first, iterator):
-                yield _one(item, vocabulary, values)
+                yield _one(item, job)
             return
         for chunk in chunks:
-            pending.append(pool.submit(_prepare_chunk, chunk))
-            while len(pending) > processes * 2:
-                yield from pending.popleft().result()
+            pending.append(pool.submit(_work_chunk, chunk))
+            while len(pending) > processes * AHEAD:
+                current.extend(pending.popleft().result())
+                while current:
+                    yield current.popleft()
         while pending:
-            yield from pending.popleft().result()
+            current.extend(pending.popleft().result())
+            while current:
+                yield current.popleft()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if job.write:  # results no one will read: their temp files go
+            leftovers = list(current)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    leftovers.extend(future.result())
+            for _, _, temp in leftovers:
+                if isinstance(temp, str):
+                    discard_temp(temp)
 
 
-def _one(item: RawRecord | object, vocabulary: Vocabulary, values: dict) -> Prepared:
+def _one(item: object, job: Job) -> tuple:
+    if isinstance(item, Pending):
+        item = item.resolve()
     if not isinstance(item, RawRecord):  # a Problem, or a submission already known: passed through
         return item, None, None
-    outcome = prepare(item, vocabulary, values)
-    return item, outcome, render(outcome) if isinstance(outcome, Draft) else None
+    if not job.write:
+        outcome = prepare(item, job.vocabulary, job.values)
+        return item, outcome, render(outcome) if isinstance(outcome, Draft) else None
+    index = job.index
+    submission_id = item.id or derived_id(item)
+    if index is not None and submission_id in index.by_id:
+        return Known(submission_id, item.location, index.by_id[submission_id]), None, None
+    outcome = prepare(item, job.vocabulary, job.values)
+    if not isinstance(outcome, Draft):
+        return None, outcome, None
+    if job.folder is None or (index is not None and index.find(outcome) is not None):
+        return None, outcome, None  # nothing to write: the parent decides (a dry run, or a duplicate)
+    if outcome.private and outcome.backend != "store":  # what the intake store will be asked to keep
+        outcome.store_fingerprint = store_fingerprint(outcome.public_fields, outcome.private.get("email", ""))
+    try:
+        temp = write_temp(job.folder, outcome.slug, render(outcome))
+    except OSError as error:
+        temp = error
+    outcome.metadata, outcome.body = {}, ""  # in the file now: no need to send them back
+    if not outcome.store_fingerprint:
+        outcome.public_fields = {}
+    return None, outcome, temp
 
 
 def _context():
@@ -81,8 +173,8 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(vocabulary: Vocabulary, values: dict, parent: int) -> None:
-    _state.update(vocabulary=vocabulary, values=values)
+def _start_worker(job: Job, parent: int) -> None:
+    _state["job"] = job
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
@@ -92,5 +184,16 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _prepare_chunk(chunk: list[RawRecord | Problem]) -> list[Prepared]:
-    return [_one(item, _state["vocabulary"], _state["values"]) for item in chunk]
+def _work_chunk(chunk: list) -> list:
+    job = _state["job"]
+    results = []
+    try:
+        for item in chunk:
+            results.append(_one(item, job))
+    except BaseException:  # the chunk fails whole: the temp files written for it go
+        for _, _, temp in results:
+            if isinstance(temp, str):
+                discard_temp(temp)
+        raise
+    return results
+

@@ -11,9 +11,10 @@ from extramile.ingest import gitbranch
 from extramile.ingest.dedupe import Index
 from extramile.ingest.lock import LOCK_FILE, IngestLock
 from extramile.ingest.mapping import BASE, Mapping, load_mapping
-from extramile.ingest.parallel import default_processes, prepared
-from extramile.ingest.prepare import Draft, Rejected, Spam, derived_id
-from extramile.ingest.records import Problem, RawRecord, SourceError, UsageError
+from extramile.ingest.normalise import SlugCachingVocabulary
+from extramile.ingest.parallel import Known, default_processes, drafted
+from extramile.ingest.prepare import Draft, Rejected, Spam
+from extramile.ingest.records import Problem, SourceError, UsageError
 from extramile.ingest.report import Report
 from extramile.ingest.sources import NoStore, StoreSource, open_source
 from extramile.ingest.write import DraftWriter, remove_stale_temps
@@ -40,7 +41,7 @@ def run(options: Options) -> Report:
     """Ingest every source; UsageError, GitError or LockTimeout before anything is written when it cannot run."""
     root = options.root.resolve()
     try:
-        vocabulary = load_vocabulary(root / VOCABULARY_FILE)
+        vocabulary = SlugCachingVocabulary.of(load_vocabulary(root / VOCABULARY_FILE))
     except VocabularyError as error:
         raise UsageError(str(error)) from None
     mapping = load_mapping(options.mapping) if options.mapping else BASE
@@ -73,6 +74,7 @@ class _Ingest:
         self.store_path, self.options, self.report = store_path, options, report
         self.index = Index.scan(stories)
         self._store: IntakeStore | None = None
+        self._stories_shown = _shown(stories, root)
 
     def all_sources(self) -> None:
         writer = DraftWriter(self.stories, self.index, batch=self.options.batch, dry_run=self.options.dry_run,
@@ -101,14 +103,15 @@ class _Ingest:
         except SourceError as error:
             self.report.add_rejected(error.problem)
             return
-        records = source.records()
-        outcomes = prepared(self._unknown(records), self.vocabulary, self.mapping.values, self.options.processes)
+        items = source.items() if hasattr(source, "items") else source.records()
+        folder = None if self.options.dry_run else str(self.stories)
+        outcomes = drafted(items, self.vocabulary, self.mapping.values, self.index, folder, self.options.processes)
         try:
-            for item, outcome, text in outcomes:
+            for item, outcome, temp in outcomes:
                 if isinstance(item, Problem):
                     self.report.add_rejected(item)
                     continue
-                if isinstance(item, _Known):
+                if isinstance(item, Known):
                     self.report.add_duplicate(item.id, item.location, _shown(Path(item.path), self.root), "id")
                     continue
                 if isinstance(outcome, Spam):
@@ -119,33 +122,24 @@ class _Ingest:
                     for note in outcome.notes:
                         self.report.add_note(note)
                 else:
-                    self._draft(outcome, text, writer)
+                    self._draft(outcome, temp, writer)
                 self._collect(writer.ready())
         except SourceError as error:  # only if the file changed between the check and the read
             self.report.add_rejected(error.problem)
         finally:
-            outcomes.close()  # stops the worker processes, if any
-            close = getattr(records, "close", None)
+            outcomes.close()  # stops the worker processes, if any, and removes the temp files no one will read
+            close = getattr(items, "close", None)
             if close:
                 close()
 
-    def _unknown(self, records):
-        """Submissions whose id is already a story's skip the work: they are duplicates whatever they hold."""
-        for item in records:
-            if isinstance(item, RawRecord):
-                submission_id = item.id or derived_id(item)
-                if submission_id in self.index.by_id:
-                    yield _Known(submission_id, item.location, self.index.by_id[submission_id])
-                    continue
-            yield item
-
-    def _draft(self, draft: Draft, text: str | None, writer: DraftWriter) -> None:
+    def _draft(self, draft: Draft, temp, writer: DraftWriter) -> None:
         duplicate = self.index.find(draft)
         if duplicate is not None:
+            writer.discard(temp)
             by, path = duplicate
             self.report.add_duplicate(draft.id, draft.location, _shown(path, self.root), by)
             return
-        writer.submit(draft, text)
+        writer.adopt(draft, temp)
 
     def _keep_private(self, drafts: list[Draft]) -> None:
         """An export's contact details go to the intake store, keyed by the draft's submission id, before the
@@ -153,7 +147,8 @@ class _Ingest:
         records = [
             SubmissionRecord(id=draft.id, received=draft.received or _now(), status="accepted",
                              fields=draft.public_fields,
-                             private={**draft.private, "consent": True, "source": draft.location.source})
+                             private={**draft.private, "consent": True, "source": draft.location.source},
+                             fingerprint=draft.store_fingerprint)
             for draft in drafts if draft.backend != "store" and draft.private
         ]
         if not records:
@@ -167,17 +162,10 @@ class _Ingest:
             if isinstance(result, OSError):
                 self.report.add_rejected(Problem(draft.location, "file", f"could not be written: {result}"), draft.id)
                 continue
-            shown = _shown(result, self.root)
+            shown = f"{self._stories_shown}/{result.name}" if result.parent == self.stories else _shown(result, self.root)
             self.report.add_new(shown, draft.id, draft.location)
             for note in draft.notes:
                 self.report.add_note(note, shown)
-
-
-@dataclass(frozen=True)
-class _Known:
-    id: str
-    location: object
-    path: str
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -42,6 +42,7 @@ class Draft:
     public_fields: dict = field(default_factory=dict)
     backend: str = "export"
     notes: list[Problem] = field(default_factory=list)
+    store_fingerprint: str = ""  # the intake store's fingerprint of public_fields and e-mail, when worked out early
 
 
 @dataclass

@@ -42,6 +42,20 @@ class RawRecord:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A submission read from its source but not yet sorted into fields: `resolve()` gives the RawRecord (or the
+    Problem that keeps it from being one). A long source's records are resolved in the worker processes, so the
+    process reading the source only reads. `reader` is the source (small and picklable: no open file)."""
+
+    reader: object  # has .resolve_item(number, payload) -> RawRecord | Problem
+    number: int
+    payload: object
+
+    def resolve(self) -> "RawRecord | Problem":
+        return self.reader.resolve_item(self.number, self.payload)
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong with a submission or a source: where, which field, and why."""
 

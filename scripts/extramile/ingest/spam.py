@@ -6,7 +6,9 @@ import re
 
 from extramile.ingest.records import RawRecord
 
-_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]\"']+")
+# A web address: http://, https:// or www. at the start of a word, in any case (as (?i)\b(?:https?://|www\.)
+# would say; "ſ" is an "s" to that flag), spelled out so the regex engine can skip to an h or a w.
+_URL = re.compile(r"[HhWw](?<!\w[HhWw])(?:(?<=[Hh])[Tt][Tt][Pp][Ss\u017f]?://|(?<=[Ww])[Ww][Ww]\.)[^\s<>()\[\]\"']+")
 _BBCODE = re.compile(r"(?i)\[(?:url|link)=|\[url\][^\[]*\[/url\]")
 _HTML_LINK = re.compile(r"(?i)<a\s[^>]*href")
 MAX_LINKS = 8  # more than this in one story is a link farm, however long the story

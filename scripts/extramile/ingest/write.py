@@ -1,14 +1,16 @@
-"""Writing drafts: rendered with python-frontmatter, written atomically, never over an existing file.
+"""Writing drafts: rendered as python-frontmatter would, written atomically, never over an existing file.
 
-Each draft goes to a temp file in the stories folder, is flushed to disk, then hard-linked to its name (a rename
-that refuses to replace) and the temp name removed: a reader, a crash or SIGKILL sees the whole draft or none of
-it, and an editor's file of the same name is never touched.
+Each draft goes to a temp file in the stories folder (written here, or by a worker process), is flushed to disk,
+then renamed to its name by a rename that refuses to replace (renameat2 RENAME_NOREPLACE on Linux; elsewhere a
+hard link and the temp name removed): a reader, a crash or SIGKILL sees the whole draft or none of it, and an
+editor's file of the same name is never touched.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import os
 import sys
 import tempfile
@@ -17,21 +19,43 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import frontmatter
-
 from extramile.ingest.dedupe import Index
 from extramile.ingest.prepare import Draft
+from extramile.ingest.render import render
 from extramile.slug import slug_key, unique_slug
 
 TEMP_SUFFIX = ".ingest-tmp"
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
 
-def render(draft: Draft) -> str:
-    """The draft file's text: front matter by python-frontmatter's YAML dumper (no folded lines), then the body."""
-    post = frontmatter.Post(draft.body)
-    post.metadata.update(draft.metadata)
-    return frontmatter.dumps(post, sort_keys=False, width=1_000_000) + "\n"
+_temp_numbers = itertools.count(1)
+
+
+def write_temp(folder: str, slug: str, text: str) -> str:
+    """A new temp file in `folder` holding `text` (closed, not yet flushed to disk): its path. Never a draft."""
+    data = text.encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temp = f"{folder}{os.sep}.{slug}.{os.getpid()}-{next(_temp_numbers)}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(temp, flags, 0o644)
+        except FileExistsError:  # left by a killed run of a process that had this pid: take the next number
+            continue
+        break
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        _unlink(temp)
+        raise
+    os.close(fd)
+    return temp
+
+
+def discard_temp(temp: str) -> None:
+    _unlink(temp)
 
 
 def write_new(path: Path, text: str) -> bool:
@@ -74,21 +98,23 @@ def remove_stale_temps(folder: Path) -> list[Path]:
 class DraftWriter:
     """Writes drafts in batches, in submission order.
 
-    Each draft is written to its own temp file in the stories folder as it comes; at the end of a batch the temp
-    files are flushed to disk together (one `syncfs` of the folder's file system on Linux, an fsync per file
-    elsewhere), `before_flush` runs (the pipeline keeps the batch's private details in the intake store), then each
-    temp file is linked to its draft's name and removed, and the folder is fsynced. A draft is therefore visible
-    only once it is whole and on disk, whenever the process dies. `dry_run` only names the files.
+    Each draft is written to its own temp file in the stories folder as it comes (here by `submit`, or by a worker
+    process before `adopt`); at the end of a batch the temp files are flushed to disk together (one `syncfs` of
+    the folder's file system on Linux, an fsync per file elsewhere), `before_flush` runs (the pipeline keeps the
+    batch's private details in the intake store), then each temp file is linked to its draft's name and removed,
+    and the folder is fsynced. A draft is therefore visible only once it is whole and on disk, whenever the process
+    dies. `dry_run` only names the files.
     """
 
     def __init__(self, folder: Path, index: Index, *, batch: int = 256, dry_run: bool = False,
                  before_flush: Callable[[list[Draft]], None] | None = None):
         self.folder, self.index, self.dry_run = folder, index, dry_run
         self.batch_size, self.before_flush = max(1, min(batch, _descriptor_budget())), before_flush
-        self._batch: list[tuple[Draft, Path, str, int]] = []  # draft, reserved path, temp path, open fd
+        self._batch: list[tuple[Draft, Path, str, int | None]] = []  # draft, reserved path, temp, open fd or None
         self._done: deque[tuple[Draft, Path | OSError]] = deque()
         self._count = 0
         self._folder_fd: int | None = None  # kept open: a flush must work even when no descriptor is left
+        self._renames = True  # renameat2(RENAME_NOREPLACE) works here, until it says otherwise
         if not dry_run:
             folder.mkdir(parents=True, exist_ok=True)
             try:
@@ -125,6 +151,30 @@ class DraftWriter:
             self._flush()
         return path
 
+    def adopt(self, draft: Draft, temp: str | OSError | None) -> Path:
+        """Reserve the draft's file name now, for a draft whose whole text a worker already wrote to the temp file
+        `temp` in this folder (closed, not yet on disk): it becomes the draft at the end of the batch. An OSError
+        (the worker could not write it) is reported in order, as `submit` would; None (nothing written) in a dry
+        run only names the file."""
+        if temp is None and not self.dry_run:
+            return self.submit(draft)
+        path = self._reserve(draft.slug)
+        self.index.add(draft, path)
+        if self.dry_run or isinstance(temp, OSError):
+            if isinstance(temp, str):
+                _unlink(temp)
+            self._done.append((draft, temp if isinstance(temp, OSError) else path))
+            return path
+        self._batch.append((draft, path, temp, None))
+        if len(self._batch) >= self.batch_size:
+            self._flush()
+        return path
+
+    def discard(self, temp: str | OSError | None) -> None:
+        """A temp file written for a draft that will not be one (a duplicate): removed."""
+        if isinstance(temp, str):
+            _unlink(temp)
+
     def _open(self, temp: str) -> int:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
@@ -147,7 +197,8 @@ class DraftWriter:
     def close(self) -> None:
         """Give up the batch not yet flushed (after an error): its temp files go, no draft appears."""
         for _, _, temp, fd in self._batch:
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
             _unlink(temp)
         self._batch.clear()
         if self._folder_fd is not None:
@@ -159,26 +210,37 @@ class DraftWriter:
         if not batch:
             return
         try:
-            _durable(self._folder_fd, [fd for *_, fd in batch])
-        finally:
-            for *_, fd in batch:
-                os.close(fd)
-        if self.before_flush is not None:
-            self.before_flush([draft for draft, *_ in batch])
+            try:
+                _durable(self._folder_fd, [fd for *_, fd in batch if fd is not None],
+                         [temp for _, _, temp, fd in batch if fd is None])
+            finally:
+                for *_, fd in batch:
+                    if fd is not None:
+                        os.close(fd)
+            if self.before_flush is not None:
+                self.before_flush([draft for draft, *_ in batch])
+        except BaseException:  # no draft of this batch will appear: its temp files go
+            for _, _, temp, _ in batch:
+                _unlink(temp)
+            raise
         for draft, path, temp, _ in batch:
             try:
                 self._done.append((draft, self._link(draft, path, temp)))
             except OSError as error:
                 self._done.append((draft, error))
-            finally:
                 _unlink(temp)
         if self._folder_fd is not None:
             _fsync_quietly(self._folder_fd)
 
     def _link(self, draft: Draft, path: Path, temp: str) -> Path:
+        """Give the temp file the draft's name, never replacing a file: one rename that refuses to replace where
+        Linux offers it, else a hard link and the temp name removed. The temp name is gone afterwards."""
         while True:
             try:
+                if self._rename_noreplace(temp, path):
+                    return path
                 os.link(temp, path)
+                _unlink(temp)
                 return path
             except FileExistsError:  # someone made a file of that name since we looked: take the next one
                 path = self._reserve(draft.slug)
@@ -192,19 +254,42 @@ class DraftWriter:
                 os.replace(temp, path)
                 return path
 
+    def _rename_noreplace(self, temp: str, path: Path) -> bool:
+        """True when renamed; False when this file system or system cannot (then nothing changed); FileExistsError
+        when `path` exists."""
+        function = _libc_renameat2() if self._renames else None
+        if function is None:
+            return False
+        if function(_AT_FDCWD, os.fsencode(temp), _AT_FDCWD, os.fsencode(path), _RENAME_NOREPLACE) == 0:
+            return True
+        number = ctypes.get_errno()
+        if number == errno.EEXIST:
+            raise FileExistsError(number, os.strerror(number), str(path))
+        if number in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+            self._renames = False  # not on this file system: hard links from now on
+            return False
+        raise OSError(number, os.strerror(number), str(path))
+
     def _reserve(self, base: str) -> Path:
         slug = unique_slug(base, self.index.slug_keys)
         self.index.slug_keys.add(slug_key(slug))
         return self.folder / f"{slug}.md"
 
 
-def _durable(folder_fd: int | None, fds: list[int]) -> None:
-    """Every byte of these open files on disk: one syncfs for all of them where Linux offers it, else fsync each."""
+def _durable(folder_fd: int | None, fds: list[int], closed: list[str] = ()) -> None:
+    """Every byte of these files (open ones, and closed ones by path) on disk: one syncfs for all of them where
+    Linux offers it, else fsync each."""
     function = _libc_syncfs()
-    if fds and folder_fd is not None and function is not None and function(folder_fd) == 0:
+    if (fds or closed) and folder_fd is not None and function is not None and function(folder_fd) == 0:
         return
     for fd in fds:
         os.fsync(fd)
+    for path in closed:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _descriptor_budget() -> int:
@@ -222,6 +307,23 @@ def _fsync_quietly(fd: int) -> None:
         os.fsync(fd)
     except OSError:
         pass
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+
+
+@lru_cache(maxsize=1)
+def _libc_renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # glibc before 2.28, or another libc
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 @lru_cache(maxsize=1)

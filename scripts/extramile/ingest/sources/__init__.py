@@ -1,7 +1,9 @@
 """Where submissions come from: the receiver's store, or export files whose format is read from their content.
 
 Every source has `check()`, which refuses the whole source (SourceError) before anything is taken from it, and
-`records()`, which yields a RawRecord, or a Problem for a record that cannot be read, one at a time.
+`records()`, which yields a RawRecord, or a Problem for a record that cannot be read, one at a time. Export files
+also have `items()`: the same records read but not yet resolved (Pending), so that the work of resolving them
+can go to the worker processes with the rest.
 """
 
 from __future__ import annotations

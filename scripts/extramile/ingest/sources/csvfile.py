@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extramile.ingest.mapping import Mapping, norm_key
-from extramile.ingest.records import Location, Problem, RawRecord, SourceError
+from extramile.ingest.records import Location, Pending, Problem, RawRecord, SourceError
 from extramile.ingest.sources.resolve import resolve
 from extramile.ingest.sources.textio import open_text, require_utf8
 
@@ -56,6 +56,11 @@ class CsvSource:
                                   "pass --mapping FILE to say which column does")
 
     def records(self) -> Iterator[RawRecord | Problem]:
+        for item in self.items():
+            yield item.resolve() if isinstance(item, Pending) else item
+
+    def items(self) -> Iterator[Pending | Problem]:
+        """Each row as read (see Pending), or the Problem with a row that cannot be read."""
         csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD))
         with open_text(self.path) as handle:
             reader = csv.reader(handle)
@@ -63,21 +68,26 @@ class CsvSource:
             number = 1
             while True:
                 number += 1
-                location = Location(self.shown, "row", number)
                 try:
                     row = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as error:
-                    yield Problem(location, "row", f"cannot be read as CSV ({error}): a cell over {MAX_FIELD} characters?")
+                    yield Problem(Location(self.shown, "row", number),
+                                  "row", f"cannot be read as CSV ({error}): a cell over {MAX_FIELD} characters?")
                     continue
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) != len(header):
-                    yield Problem(location, "row", f"has {len(row)} cells where the header has {len(header)}: "
-                                                   "a missing or extra comma, or an unclosed quote")
+                    yield Problem(Location(self.shown, "row", number),
+                                  "row", f"has {len(row)} cells where the header has {len(header)}: "
+                                         "a missing or extra comma, or an unclosed quote")
                     continue
-                yield resolve(dict(zip(header, row)), self.mapping, location, self.backend)
+                yield Pending(self, number, (header, row))  # the same header list: pickled once per chunk
+
+    def resolve_item(self, number: int, payload: tuple[list[str], list[str]]) -> RawRecord:
+        header, row = payload
+        return resolve(dict(zip(header, row)), self.mapping, Location(self.shown, "row", number), self.backend)
 
 
 def _google(mapping: Mapping) -> Mapping:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extramile.ingest.mapping import Mapping
-from extramile.ingest.records import Location, Problem, RawRecord
+from extramile.ingest.records import Location, Pending, Problem, RawRecord
 from extramile.ingest.sources.jsonstream import JsonStream
 from extramile.ingest.sources.resolve import resolve
 from extramile.ingest.sources.textio import open_text, require_utf8
@@ -36,15 +36,22 @@ class JsonSource:
                 pass
 
     def records(self) -> Iterator[RawRecord | Problem]:
+        for item in self.items():
+            yield item.resolve()
+
+    def items(self) -> Iterator[Pending]:
+        """Each submission as decoded, not yet resolved (see Pending)."""
         with open_text(self.path) as handle:
             for index, item in JsonStream(handle, self.shown).submissions():
-                location = Location(self.shown, "record", index)
-                if not isinstance(item, dict):
-                    yield Problem(location, "record", "is not an object of fields")
-                elif self.flavour == "netlify-json":
-                    yield self._netlify(item, location)
-                else:
-                    yield resolve(item, self.mapping, location, self.backend)
+                yield Pending(self, index, item)
+
+    def resolve_item(self, index: int, item: object) -> RawRecord | Problem:
+        location = Location(self.shown, "record", index)
+        if not isinstance(item, dict):
+            return Problem(location, "record", "is not an object of fields")
+        if self.flavour == "netlify-json":
+            return self._netlify(item, location)
+        return resolve(item, self.mapping, location, self.backend)
 
     def _netlify(self, item: dict, location: Location) -> RawRecord | Problem:
         data = item.get("data")
@@ -68,17 +75,22 @@ class JsonLinesSource:
         require_utf8(self.path, self.shown)
 
     def records(self) -> Iterator[RawRecord | Problem]:
+        for item in self.items():
+            yield item.resolve()
+
+    def items(self) -> Iterator[Pending]:
+        """Each non-blank line, not yet decoded (see Pending): decoding is left to whoever resolves it."""
         with open(self.path, encoding="utf-8-sig") as handle:
             for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                location = Location(self.shown, "line", number)
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as error:
-                    yield Problem(location, "JSON", f"is malformed at column {error.colno}: {error.msg}")
-                    continue
-                if not isinstance(item, dict):
-                    yield Problem(location, "JSON", "is not an object of fields")
-                    continue
-                yield resolve(item, self.mapping, location, self.backend)
+                if line.strip():
+                    yield Pending(self, number, line)
+
+    def resolve_item(self, number: int, line: str) -> RawRecord | Problem:
+        location = Location(self.shown, "line", number)
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            return Problem(location, "JSON", f"is malformed at column {error.colno}: {error.msg}")
+        if not isinstance(item, dict):
+            return Problem(location, "JSON", "is not an object of fields")
+        return resolve(item, self.mapping, location, self.backend)
