@@ -27,6 +27,7 @@ from extramile.schema import PERSPECTIVES
 from extramile.slug import slugify
 from extramile.vocabulary import load_vocabulary
 
+from extramile.pelican import prerender
 from extramile.pelican.site import Renderer
 
 WORDS_PER_MINUTE = 230  # the same pace as the Material site's read time (post_readtime_words_per_minute)
@@ -53,6 +54,7 @@ class StoryReader(BaseReader):
         self.findings: list[Finding] = []
         self._renderer: Renderer | None = None
         self._content = Path(settings["PATH"])
+        self._pool: prerender.Prerendered | None = None
 
     @property
     def renderer(self) -> Renderer:
@@ -62,16 +64,12 @@ class StoryReader(BaseReader):
 
     def read(self, source_path):
         path = Path(source_path)
-        story_file = read_story(path)
-        story, problems = checked_story(story_file, self.vocabulary, self._shown(path))
+        story, problems, content = self._prepared(path)
         if problems:
             self.findings.extend(problems)
             return None, {"status": "skip"}
-        body = story_file.body
         if story.draft:
             return None, {"status": "skip"}
-        source = self._content_relative(path)
-        content = self.renderer.render(_MORE.sub("", body), source)
         label = PERSPECTIVES[story.perspective]
         metadata = {
             "title": story.title,
@@ -87,6 +85,21 @@ class StoryReader(BaseReader):
             "readtime": read_minutes(content),
         }
         return content, metadata
+
+    def _prepared(self, path: Path):
+        """(story, problems, HTML): from the pool of workers when there is one (prerender.py), else read here."""
+        if self._pool is None and prerender.usable():
+            self._pool = prerender.Prerendered(self._prepare, prerender.story_files(path.parent))
+        found = self._pool.take(str(path)) if self._pool else None
+        return found if found is not None else self._prepare(str(path))
+
+    def _prepare(self, source_path: str):
+        path = Path(source_path)
+        story_file = read_story(path)
+        story, problems = checked_story(story_file, self.vocabulary, self._shown(path))
+        if problems or story.draft:
+            return story, problems, None
+        return story, problems, self.renderer.render(_MORE.sub("", story_file.body), self._content_relative(path))
 
     def _wrap(self, cls, name: str, slug: str):
         # Shown by label, addressed by the vocabulary's slug: the same URLs as the Material site.

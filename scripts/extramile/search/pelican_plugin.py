@@ -2,8 +2,9 @@
 
 - the Browse page (`browse/`), from theme/pelican/templates/browse.html with its text from content/browse.md;
 - the search script and style, copied from the Material theme so that both sites run the same code;
-- the search index of the published stories, written into `<output>/search/` when the build is finished
-  (the `finalized` signal), from the same records as the Material site's.
+- the search index of the published stories, written into `<output>/search/` from the same records as the
+  Material site's: by a second process from the moment every story is read (search/background.py), waited
+  for when the build is finished (the `finalized` signal).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pelican.generators import Generator
 from extramile.collection import Entry
 from extramile.pelican.site import PageText, Renderer
 from extramile.reader import read_story
-from extramile.search.index import write_index
+from extramile.search.background import IndexJob
 from extramile.search.records import build_records
 from extramile.vocabulary import load_vocabulary
 
@@ -42,10 +43,11 @@ def browse_generator(pelican):
 
 
 class BrowseGenerator(Generator):
-    """The Browse page and the search assets; the index once every page is written."""
+    """The Browse page and the search assets; the index beside the pages, from when every story is read."""
 
     def generate_context(self):
         self.context["BROWSE_URL"] = BROWSE_URL  # base.html links to it from every page
+        signals.all_generators_finalized.connect(self.start_index, weak=False)
 
     def generate_output(self, writer):
         articles = [a for a in self.context.get("articles", []) if not a.story.draft]
@@ -61,15 +63,24 @@ class BrowseGenerator(Generator):
             target = Path(self.output_path, destination)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / source, target)
-        signals.finalized.connect(self._write_index, weak=False)
 
-    def _write_index(self, pelican):
-        signals.finalized.disconnect(self._write_index)
-        articles = self.context.get("articles", [])
-        entries = [Entry(key=a.slug, url=a.url, story=a.story) for a in articles]
-        html = {article.slug: article.content for article in articles}
+    def start_index(self, generators) -> None:
+        """Every story is read: write the index in a second process while Pelican writes the pages."""
+        signals.all_generators_finalized.disconnect(self.start_index)
+        articles = list(self.context.get("articles", []))
         vocabulary = load_vocabulary(Path(self.settings["EXTRAMILE_VOCABULARY"]))
-        write_index(build_records(entries, html, vocabulary), Path(self.output_path))
+
+        def records():
+            entries = [Entry(key=a.slug, url=a.url, story=a.story) for a in articles]
+            return build_records(entries, {article.slug: article.content for article in articles}, vocabulary)
+
+        self.index = IndexJob(records, Path(self.output_path))
+        self.index.start()
+        signals.finalized.connect(self.finish_index, weak=False)
+
+    def finish_index(self, pelican) -> None:
+        signals.finalized.disconnect(self.finish_index)
+        self.index.finish()
 
 
 def browse_text(content: Path, settings: dict) -> PageText | None:

@@ -1,0 +1,92 @@
+"""Read, check and render the stories in two worker processes, ahead of Pelican, which reads one after another.
+
+Converting a story's Markdown (and sanitising it) is a third of a Pelican build, and no story needs another to
+be converted. When Pelican asks the reader for its first story, the reader starts a pool on every story file
+of that folder; Pelican's own calls then take the results as they come, in its order. What a worker logs at
+WARNING and above is logged again by the reader, so `--fatal warnings` sees it; a worker's error is raised for
+the story it came from. Without two cores, where fork is missing or threads run (tests drive Pelican beside a
+browser), stories are read in-process as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+CHUNK = 8
+
+_work: Callable[[str], object] | None = None  # set before the pool forks: the workers inherit it
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _run(path: str):
+    capture = _Capture()
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [capture]
+    try:
+        return path, _work(path), None, capture.records
+    except Exception as error:
+        return path, None, "".join(traceback.format_exception_only(type(error), error)).strip(), capture.records
+    finally:
+        root.handlers = saved
+
+
+class Prerendered:
+    """Results of `work` for every path, computed by a pool, handed out by `take` in any order."""
+
+    def __init__(self, work: Callable[[str], object], paths: list[str], processes: int = 2):
+        global _work
+        _work = work
+        self.waiting = set(paths)
+        self.results: dict[str, tuple] = {}
+        self.pool = multiprocessing.get_context("fork").Pool(processes)
+        self.incoming = self.pool.imap_unordered(_run, paths, chunksize=CHUNK)
+
+    def take(self, path: str):
+        """`work(path)` as a worker computed it, or None when the pool was not given that path."""
+        if path not in self.waiting:
+            return None
+        while path not in self.results:
+            done, value, error, records = next(self.incoming)
+            self.results[done] = (value, error, records)
+        self.waiting.discard(path)
+        value, error, records = self.results.pop(path)
+        if not self.waiting:
+            self.close()  # its threads gone, the build may fork again (search/background.py)
+        for name, level, message in records:
+            logging.getLogger(name).log(level, message)
+        if error is not None:
+            raise RuntimeError(f"{path}: {error}")
+        return value
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+
+def usable() -> bool:
+    """Two cores, fork, and no other thread (a fork copies only the calling one: another's locks stay held);
+    EXTRAMILE_WORKERS=1 reads in-process."""
+    if os.environ.get("EXTRAMILE_WORKERS", "").strip() == "1":
+        return False
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+
+
+def story_files(folder: Path) -> list[str]:
+    return sorted(str(path) for path in folder.glob("*.md"))
