@@ -141,3 +141,22 @@ def test_an_index_built_again_from_remembered_records_is_the_same(tmp_path, voca
     assert build_files(changed, memo) == build_files(changed)
     assert build_files(records, memo) == first
     assert len(memo) == 30  # only what the last index held
+
+
+def test_a_remembered_index_links_the_story_files_it_already_wrote(tmp_path, vocabulary):
+    entries = [entry(f"story-{n}", vocabulary, date=dt.date(2012, 1 + n % 12, 1 + n)) for n in range(20)]
+    html = {f"story-{n}": f"<p>Story {n} and a parcel.</p>" for n in range(20)}
+    memo: dict = {}
+    folder = write_index(build_records(entries, html, vocabulary), tmp_path / "site", memo)
+    inodes = {p.read_bytes(): p.stat().st_ino for p in folder.glob("d.*/*.gz")}
+    changed = {**html, "story-4": "<p>Story four, rewritten.</p>"}
+    folder = write_index(build_records(entries, changed, vocabulary), tmp_path / "site", memo)
+    again = {p.read_bytes(): p.stat().st_ino for p in folder.glob("d.*/*.gz")}
+    assert len(again) == 20 and len(set(again) & set(inodes)) == 19  # one story file is new
+    assert all(again[data] == inodes[data] for data in set(again) & set(inodes))  # the others: the same files
+    fresh = write_index(build_records(entries, changed, vocabulary), tmp_path / "fresh")
+
+    def contents(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    assert contents(folder) == contents(fresh)
+    assert not list((tmp_path / "site").glob(".search-*"))  # no staging or retired folder left

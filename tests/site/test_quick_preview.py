@@ -100,3 +100,50 @@ def test_edits_in_a_row_stay_right(tmp_path):
     assert [d.split("rebuilding ")[1] for d in decisions] == [
         "every page", "the edited stories and the listings that show them", "every page", "every page"]
     _assert_same_as_a_full_build(tmp_path, site)
+
+
+def test_extramile_serve_shows_an_edited_story(tmp_path):
+    """The editor's loop for real: `extramile serve` on a copy of the site, a story saved, the new text served."""
+    import signal
+    import time
+    import urllib.request
+
+    from ..conftest import free_port
+
+    site = copy_site(tmp_path / "src")
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "EXTRAMILE_ROOT": str(site)}
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "extramile", "serve", "--site-addr", f"127.0.0.1:{port}", "--no-intake"],
+            cwd=site, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/stories/the-watch-came-back-with-a-letter/"
+
+    def served() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait(condition, what: str, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert process.poll() is None, f"extramile serve stopped:\n{log_path.read_text()}"
+            assert time.monotonic() < deadline, f"{what}:\n{log_path.read_text()}"
+            time.sleep(0.3)
+
+    try:
+        wait(lambda: "Serving on" in log_path.read_text() and "watch came back" in served(), "never served")
+        time.sleep(1)  # MkDocs starts watching as it starts serving
+        story = site / STORY
+        story.write_text(story.read_text(encoding="utf-8").replace("\n\n", "\n\nZebracrossing at noon. ", 2),
+                         encoding="utf-8")
+        wait(lambda: "Zebracrossing" in served(), "the edit was not served", 60)
+        log = log_path.read_text()
+        assert "rebuilding the edited stories and the listings that show them" in log
+        assert "WARNING" not in log and "dirty" not in log.lower().replace("--dirty", "")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

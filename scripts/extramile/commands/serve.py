@@ -25,9 +25,10 @@ def run(args: argparse.Namespace) -> int:
     site = f"http://{args.site_addr}"
     # The form posts where mkdocs.yml's extra.intake.url says; EXTRAMILE_INTAKE_URL points it at this receiver.
     env = {**os.environ, "EXTRAMILE_INTAKE_URL": f"http://127.0.0.1:{args.intake_port}/submissions"}
-    # --dirty: after the first build, an edited story is rebuilt in seconds (extramile/material/preview.py).
-    commands = [[sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "-a", args.site_addr,
-                 "-f", str(root / "mkdocs.yml")]]
+    # --dirty: after the first build, an edited story is rebuilt in seconds (extramile/material/preview.py);
+    # --watch-theme: an edited template is seen too (and rebuilds every page).
+    commands = [[sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "--watch-theme",
+                 "-a", args.site_addr, "-f", str(root / "mkdocs.yml")]]
     if not args.no_intake:
         # The receiver takes posts only from the site's own origin, and sends thanks back to it.
         commands.append([sys.executable, "-m", "extramile", "intake", "--port", str(args.intake_port),
