@@ -20,12 +20,13 @@ import multiprocessing
 import os
 import pickle
 import signal
-import sys
 import traceback
 from collections.abc import Callable, Sequence
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import PluginError
+
+from extramile.forking import WarningCapture, fork_with_pipe, replay
 
 CHUNK = 32  # story pages taken at a time: small enough to end together, large enough to rarely meet at the lock
 WORKERS_ENV = "EXTRAMILE_WORKERS"
@@ -68,15 +69,10 @@ class _Run:
                 self.build_page(page, *args, excluded=page.file.inclusion.is_excluded())
 
     def start(self, args: tuple) -> None:
-        reader, writer = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        pid, end = fork_with_pipe()
         if pid == 0:  # the child: never returns
-            os.close(reader)
-            _child(self, args, writer)
-        os.close(writer)
-        self.child, self.reader = pid, reader
+            _child(self, args, end)
+        self.child, self.reader = pid, end
 
     def finish(self) -> None:
         """Wait for the child; replay what it logged; raise its error, if it had one."""
@@ -88,8 +84,7 @@ class _Run:
             outcome, records, error = pickle.loads(data)
         except Exception:
             raise PluginError(f"extramile: the process writing story pages stopped (status {status})") from None
-        for name, level, message in records:
-            logging.getLogger(name).log(level, message)
+        replay(records)
         if outcome != "ok":
             raise PluginError(f"extramile: {error}")
 
@@ -101,17 +96,8 @@ class _Run:
             self.child = 0
 
 
-class _Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record):
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
 def _child(run: _Run, args: tuple, writer: int) -> None:
-    capture = _Capture()
+    capture = WarningCapture()
     # The parent prints and counts what the child logs: here it is only collected, so nothing shows twice.
     for name in ("", "mkdocs"):
         logger = logging.getLogger(name)

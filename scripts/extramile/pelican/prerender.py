@@ -18,22 +18,15 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from extramile.forking import WarningCapture, replay
+
 CHUNK = 8
 
 _work: Callable[[str], object] | None = None  # set before the pool forks: the workers inherit it
 
 
-class _Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record):
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
 def _run(path: str):
-    capture = _Capture()
+    capture = WarningCapture()
     root = logging.getLogger()
     saved = root.handlers[:]
     root.handlers = [capture]
@@ -67,8 +60,7 @@ class Prerendered:
         value, error, records = self.results.pop(path)
         if not self.waiting:
             self.close()  # its threads gone, the build may fork again (search/background.py)
-        for name, level, message in records:
-            logging.getLogger(name).log(level, message)
+        replay(records)
         if error is not None:
             raise RuntimeError(f"{path}: {error}")
         return value

@@ -10,12 +10,12 @@ written at the end, in-process.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from extramile.forking import fork_with_pipe
 from extramile.search.index import SearchIndexError, write_index
 from extramile.search.records import Record
 
@@ -32,12 +32,8 @@ class IndexJob:
         """Fork the child that writes the index, when that is safe; otherwise `finish` writes it."""
         if not hasattr(os, "fork") or threading.active_count() > 1 or os.environ.get("EXTRAMILE_WORKERS") == "1":
             return
-        reader, writer = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        pid, end = fork_with_pipe()
         if pid == 0:  # the child: never returns
-            os.close(reader)
             message = b""
             try:
                 write_index(self.records(), self.site_dir)
@@ -45,11 +41,10 @@ class IndexJob:
                 message = ("".join(traceback.format_exception_only(type(error), error)).strip()
                            or type(error).__name__).encode("utf-8", "replace")
             finally:
-                os.write(writer, message)
-                os.close(writer)
+                os.write(end, message)
+                os.close(end)
                 os._exit(1 if message else 0)
-        os.close(writer)
-        self.child, self.reader = pid, reader
+        self.child, self.reader = pid, end
 
     def finish(self) -> None:
         """The index is written once this returns; raises SearchIndexError if it could not be."""
