@@ -32,8 +32,12 @@ class Vocabulary:
     def terms(self, kind: str) -> tuple[Term, ...]:
         return getattr(self, kind)
 
+    def __post_init__(self) -> None:
+        # Asked several times per story (schema, form, ingest): each set is made once, not at every call.
+        object.__setattr__(self, "_slug_sets", {kind: frozenset(t.slug for t in self.terms(kind)) for kind in KINDS})
+
     def slugs(self, kind: str) -> frozenset[str]:
-        return frozenset(term.slug for term in self.terms(kind))
+        return self._slug_sets[kind] if kind in self._slug_sets else frozenset(t.slug for t in self.terms(kind))
 
     def label(self, kind: str, slug: str) -> str:
         for term in self.terms(kind):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from extramile.ingest import parallel, write
 from extramile.ingest.dedupe import Index
 from extramile.ingest.mapping import BASE
-from extramile.ingest.normalise import SlugCachingVocabulary, match_term, private_details
+from extramile.ingest.normalise import match_term, private_details
 from extramile.ingest.parallel import Known, drafted
 from extramile.ingest.pipeline import Options, run
 from extramile.ingest.prepare import Draft, prepare
@@ -25,10 +25,8 @@ from extramile.ingest.spam import _URL, link_farm
 from extramile.ingest import render as rendering
 from extramile.ingest.render import render, render_with_dumper
 from extramile.ingest.write import TEMP_SUFFIX, DraftWriter
-from extramile.schema import validate_story
-from extramile.vocabulary import Vocabulary
 from tests.ingest.conftest import POSTS, make_project, submission, write_jsonl
-from tests.ingest.test_properties import FRAGMENTS, PROPERTY, VOCABULARY, hostile_line
+from tests.ingest.test_properties import FRAGMENTS, PROPERTY, hostile_line
 
 UTC = dt.timezone.utc
 TRICKY = ["yes", "No", "on", "OFF", "null", "~", "", " ", "1", "1.5", "-1", "0x1F", "1e3", ".5", ".inf", "2023-11-01",
@@ -106,20 +104,18 @@ def test_link_farm_verdicts_are_unchanged():
     assert link_farm("t", "A story with one [link](https://example.com/1).") is None
 
 
-def test_slug_caching_vocabulary_is_the_same_vocabulary(vocabulary):
-    cached = SlugCachingVocabulary.of(vocabulary)
-    assert isinstance(cached, Vocabulary) and SlugCachingVocabulary.of(cached) is cached
+def test_a_vocabulary_makes_each_slug_set_once(vocabulary):
     for kind in ("tags", "industries", "channels"):
-        assert cached.slugs(kind) == vocabulary.slugs(kind) and cached.terms(kind) == vocabulary.terms(kind)
-    assert match_term("Personal touch", cached, "tags") == match_term("Personal touch", vocabulary, "tags")
-    again = pickle.loads(pickle.dumps(cached))
-    assert again.slugs("tags") == vocabulary.slugs("tags")
+        assert vocabulary.slugs(kind) == {term.slug for term in vocabulary.terms(kind)}
+        assert vocabulary.slugs(kind) is vocabulary.slugs(kind)
+    again = pickle.loads(pickle.dumps(vocabulary))  # spawned ingest workers get a copy
+    assert again == vocabulary and again.slugs("tags") == vocabulary.slugs("tags")
+    assert match_term("Personal touch", again, "tags") == match_term("Personal touch", vocabulary, "tags")
     record_data = submission(3)
     from extramile.ingest.sources.resolve import resolve
 
     record = resolve(record_data, BASE, Location("x.jsonl", "line", 1), "jsonl")
-    assert render(prepare(record, cached)) == render(prepare(record, vocabulary))
-    assert validate_story({"title": "x"}, cached)[0] is None  # the schema takes it as a Vocabulary
+    assert render(prepare(record, again)) == render(prepare(record, vocabulary))
 
 
 def temps(folder) -> list:

@@ -8,14 +8,13 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
 from unidecode import unidecode
 
 from extramile.sanitize import CONTENT_TAGS
-from extramile.vocabulary import KINDS, Vocabulary
+from extramile.vocabulary import Vocabulary
 
 # Characters that have no place in a one-line text: controls, bidi overrides and isolates, zero-width
 # characters, the BOM, the soft hyphen, line and paragraph separators (those become spaces).
@@ -110,38 +109,12 @@ def compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unidecode(text).lower().replace("&", "and"))
 
 
-@dataclass(frozen=True, eq=False)
-class SlugCachingVocabulary(Vocabulary):
-    """The same vocabulary, its slug sets made once: the schema and the form checks ask for them several times
-    per submission, and a Vocabulary builds a new set at every call."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_slug_sets", {kind: Vocabulary.slugs(self, kind) for kind in KINDS})
-
-    def slugs(self, kind: str) -> frozenset[str]:
-        known = self._slug_sets.get(kind)
-        return known if known is not None else Vocabulary.slugs(self, kind)
-
-    @classmethod
-    def of(cls, vocabulary: Vocabulary) -> "SlugCachingVocabulary":
-        if isinstance(vocabulary, cls):
-            return vocabulary
-        return cls(**{kind: vocabulary.terms(kind) for kind in KINDS})
+# Per vocabulary object (by identity: hashing a Vocabulary hashes every term, at each call) and kind.
+_BY_VOCABULARY: dict[tuple[int, str], tuple[Vocabulary, dict[str, str]]] = {}
 
 
 def _term_index(vocabulary: Vocabulary, kind: str) -> dict[str, str]:
-    return _for_vocabulary(vocabulary, kind)[1]
-
-
-def _slugs(vocabulary: Vocabulary, kind: str) -> frozenset[str]:
-    return _for_vocabulary(vocabulary, kind)[0]
-
-
-# Per vocabulary object (by identity: hashing a Vocabulary hashes every term, at each call) and kind.
-_BY_VOCABULARY: dict[tuple[int, str], tuple[Vocabulary, frozenset[str], dict[str, str]]] = {}
-
-
-def _for_vocabulary(vocabulary: Vocabulary, kind: str) -> tuple[frozenset[str], dict[str, str]]:
+    """Each term's compacted slug and label (also without a final s) -> its slug."""
     entry = _BY_VOCABULARY.get((id(vocabulary), kind))
     if entry is None or entry[0] is not vocabulary:
         index: dict[str, str] = {}
@@ -151,13 +124,13 @@ def _for_vocabulary(vocabulary: Vocabulary, kind: str) -> tuple[frozenset[str], 
                 index.setdefault(key.removesuffix("s"), term.slug)
         if len(_BY_VOCABULARY) >= 32:
             _BY_VOCABULARY.clear()
-        entry = _BY_VOCABULARY[(id(vocabulary), kind)] = (vocabulary, vocabulary.slugs(kind), index)
-    return entry[1], entry[2]
+        entry = _BY_VOCABULARY[(id(vocabulary), kind)] = (vocabulary, index)
+    return entry[1]
 
 
 def match_term(value: str, vocabulary: Vocabulary, kind: str) -> tuple[str | None, bool]:
     """(slug, exact): the term whose slug or label `value` is, or the one it nearly spells (exact=False)."""
-    if value in _slugs(vocabulary, kind):
+    if value in vocabulary.slugs(kind):
         return value, True
     key = compact(value)
     if not key:

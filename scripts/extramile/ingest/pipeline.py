@@ -11,7 +11,6 @@ from extramile.ingest import gitbranch
 from extramile.ingest.dedupe import Index
 from extramile.ingest.lock import LOCK_FILE, IngestLock
 from extramile.ingest.mapping import BASE, Mapping, load_mapping
-from extramile.ingest.normalise import SlugCachingVocabulary
 from extramile.ingest.parallel import Known, default_processes, drafted
 from extramile.ingest.prepare import Draft, Rejected, Spam
 from extramile.ingest.records import Problem, SourceError, UsageError
@@ -41,7 +40,7 @@ def run(options: Options) -> Report:
     """Ingest every source; UsageError, GitError or LockTimeout before anything is written when it cannot run."""
     root = options.root.resolve()
     try:
-        vocabulary = SlugCachingVocabulary.of(load_vocabulary(root / VOCABULARY_FILE))
+        vocabulary = load_vocabulary(root / VOCABULARY_FILE)
     except VocabularyError as error:
         raise UsageError(str(error)) from None
     mapping = load_mapping(options.mapping) if options.mapping else BASE

@@ -313,30 +313,26 @@ _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _libc(name: str, argtypes: tuple):
+    """The C library's function `name` on Linux (glibc 2.28+ for renameat2), or None where it is missing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):  # an older glibc, or another libc
+        return None
+    function.argtypes = list(argtypes)
+    function.restype = ctypes.c_int
+    return function
+
+
 def _libc_renameat2():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):  # glibc before 2.28, or another libc
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
+    return _libc("renameat2", (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint))
 
 
-@lru_cache(maxsize=1)
 def _libc_syncfs():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int]
-    function.restype = ctypes.c_int
-    return function
+    return _libc("syncfs", (ctypes.c_int,))
 
 
 def _unlink(path: str) -> None:

@@ -15,7 +15,6 @@ copies only the one that asks).
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import pickle
@@ -26,23 +25,18 @@ from collections.abc import Callable, Sequence
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import PluginError
 
-from extramile.forking import WarningCapture, fork_with_pipe, replay
+from extramile import forking
+from extramile.forking import captured_warnings, fork_with_pipe, replay
 
 CHUNK = 32  # story pages taken at a time: small enough to end together, large enough to rarely meet at the lock
-WORKERS_ENV = "EXTRAMILE_WORKERS"
-
-log = logging.getLogger("mkdocs.plugins.extramile")
 
 
 def workers() -> int:
-    """How many processes write pages: EXTRAMILE_WORKERS, else 2 when the machine has two cores or more."""
-    value = os.environ.get(WORKERS_ENV, "")
-    if value.strip():
-        try:
-            return max(1, int(value))
-        except ValueError:
-            raise PluginError(f"{WORKERS_ENV} must be a whole number, not {value!r}") from None
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    """How many processes write pages (forking.workers), as a build error when EXTRAMILE_WORKERS is bad."""
+    try:
+        return forking.workers()
+    except ValueError as error:
+        raise PluginError(str(error)) from None
 
 
 class _Run:
@@ -97,22 +91,14 @@ class _Run:
 
 
 def _child(run: _Run, args: tuple, writer: int) -> None:
-    capture = WarningCapture()
-    # The parent prints and counts what the child logs: here it is only collected, so nothing shows twice.
-    for name in ("", "mkdocs"):
-        logger = logging.getLogger(name)
-        for handler in list(logger.handlers):
-            logger.removeHandler(handler)
-    logging.getLogger().addHandler(capture)
-    logging.getLogger("mkdocs").propagate = True
     outcome, error = "ok", ""
-    try:
-        run.render_shared(args)
-    except BaseException as exc:
-        outcome = "error"
-        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        if not isinstance(exc, Exception):
-            error = error or type(exc).__name__
+    # The parent prints and counts what the child logs: here it is only collected, so nothing shows twice.
+    with captured_warnings(own_handlers=("mkdocs",)) as capture:
+        try:
+            run.render_shared(args)
+        except BaseException as exc:
+            outcome = "error"
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip() or type(exc).__name__
     try:
         with os.fdopen(writer, "wb") as pipe:
             pipe.write(pickle.dumps((outcome, capture.records, error)))

@@ -10,15 +10,12 @@ browser), stories are read in-process as before.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
-import os
-import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from extramile.forking import WarningCapture, replay
+from extramile.forking import captured_warnings, may_fork, replay
 
 CHUNK = 8
 
@@ -26,16 +23,11 @@ _work: Callable[[str], object] | None = None  # set before the pool forks: the w
 
 
 def _run(path: str):
-    capture = WarningCapture()
-    root = logging.getLogger()
-    saved = root.handlers[:]
-    root.handlers = [capture]
-    try:
-        return path, _work(path), None, capture.records
-    except Exception as error:
-        return path, None, "".join(traceback.format_exception_only(type(error), error)).strip(), capture.records
-    finally:
-        root.handlers = saved
+    with captured_warnings() as capture:
+        try:
+            return path, _work(path), None, capture.records
+        except Exception as error:
+            return path, None, "".join(traceback.format_exception_only(type(error), error)).strip(), capture.records
 
 
 class Prerendered:
@@ -73,11 +65,8 @@ class Prerendered:
 
 
 def usable() -> bool:
-    """Two cores, fork, and no other thread (a fork copies only the calling one: another's locks stay held);
-    EXTRAMILE_WORKERS=1 reads in-process."""
-    if os.environ.get("EXTRAMILE_WORKERS", "").strip() == "1":
-        return False
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+    """Two cores, fork, no other thread (tests drive Pelican beside a browser); not with EXTRAMILE_WORKERS=1."""
+    return may_fork()
 
 
 def story_files(folder: Path) -> list[str]:

@@ -10,12 +10,11 @@ written at the end, in-process.
 from __future__ import annotations
 
 import os
-import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from extramile.forking import fork_with_pipe
+from extramile.forking import fork_with_pipe, may_fork
 from extramile.search.index import SearchIndexError, write_index
 from extramile.search.records import Record
 
@@ -30,7 +29,7 @@ class IndexJob:
 
     def start(self) -> None:
         """Fork the child that writes the index, when that is safe; otherwise `finish` writes it."""
-        if not hasattr(os, "fork") or threading.active_count() > 1 or os.environ.get("EXTRAMILE_WORKERS") == "1":
+        if not may_fork():
             return
         pid, end = fork_with_pipe()
         if pid == 0:  # the child: never returns
