@@ -53,6 +53,7 @@ MARKDOWN = {
         "markdown.extensions.tables": {},
         "markdown.extensions.toc": {"permalink": True},
         "pymdownx.smartsymbols": {},
+        "extramile.markdown_safety": {},
     },
     "output_format": "html5",
 }

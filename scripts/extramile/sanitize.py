@@ -23,11 +23,12 @@ from functools import lru_cache
 
 import nh3
 
+from extramile.urls import URL_SCHEMES, is_safe_url
+
 # ---------------------------------------------------------------------------------------------------------
 # The policy
 # ---------------------------------------------------------------------------------------------------------
 
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Elements removed together with everything inside them.
 CONTENT_TAGS = frozenset({
     "script", "style", "svg", "math", "iframe", "frame", "frameset", "object", "embed", "applet", "template",
@@ -116,17 +117,23 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _DESTINATION = re.compile(r"\][ \t]*\n?[ \t]*\(")
 # A reference definition: `[id]: url`.
 _REFERENCE = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*)(\S+)(.*)$", re.M)
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_URL_IGNORED = re.compile(r"[\t\n\r]")
 
 
-def sanitize_markdown(body: str) -> str:
-    """A submitted story's Markdown without anything that could run, track or inject attributes."""
+def sanitize_markdown(body: str, *, images: bool = False) -> str:
+    """A submitted story's Markdown without anything that could run, track or inject attributes.
+
+    `images=False` (submissions) turns every image into a link; a hand-written story keeps its images, and
+    the site's Markdown extension (markdown_safety) turns the remote ones into links as it renders.
+    """
     text = normalise_newlines(body)
     if "<" in text:
         text = _strip_html(text)
     if "]" in text:
-        text = neutralise_links(text)
+        text = neutralise_links(text, images=images)
+        if "]:" in text:  # a definition the line pattern missed (in a quote, a list, an admonition...)
+            from extramile.markdown_safety import neutralise_references  # it renders with this module's rule
+
+            text = neutralise_references(text)
     if "{" in text:
         text = _escape_attribute_lists(text)
     return text
@@ -205,26 +212,10 @@ def _clean_open_tag(tag: str, name: str) -> str:
     return cleaned if cleaned.startswith(f"<{name}") and "<" not in cleaned[1:] else ""
 
 
-def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto and relative addresses, however they are spelled or encoded."""
-    value = url.strip()
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    for _ in range(3):  # entities may be nested: &amp;#106; -> &#106; -> j
-        decoded = html.unescape(value)
-        if decoded == value:
-            break
-        value = decoded
-    value = _URL_IGNORED.sub("", value).strip("\x00 \x0b\x0c\x1f").lower()
-    value = "".join(ch for ch in value if ch >= " ")
-    match = _SCHEME.match(value)
-    # Without a scheme (letters, then digits + . - allowed, then a colon) a browser reads a relative address.
-    return match is None or match[1] in URL_SCHEMES
-
-
-def neutralise_links(text: str) -> str:
-    """Markdown links and reference definitions keep only safe addresses; images become links."""
-    text = text.replace("![", "[")  # images become links: a remote image is a tracking pixel
+def neutralise_links(text: str, *, images: bool = False) -> str:
+    """Markdown links and reference definitions keep only safe addresses; images become links unless kept."""
+    if not images:
+        text = text.replace("![", "[")  # a remote image is a tracking pixel
     out: list[str] = []
     pos = 0
     for match in _DESTINATION.finditer(text):
@@ -285,10 +276,16 @@ def _escape_attribute_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# `[text](url)`, `[text][ref]`, `[text][]`: the words are the text; definitions (`[ref]: url`) are no words.
+_LINK_TEXT = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
+_DEFINITION_LINE = re.compile(r"^[ \t>*+\-\d.]*\[[^\[\]\n]*\]:(?:[ \t]*\n[ \t]+\S[^\n]*|[^\n]*)$", re.M)
+
+
 def plain_text(markdown_text: str) -> str:
     """Markdown reduced to its words: for descriptions and fingerprints, never for display as HTML."""
     text = _COMMENT.sub(" ", markdown_text)
     text = re.sub(r"<[^>]*>", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _DEFINITION_LINE.sub("", text)
+    text = _LINK_TEXT.sub(r"\1", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", text)
     return html.unescape(text)

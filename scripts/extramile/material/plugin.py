@@ -108,7 +108,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             if story is not None:
                 # The story page and every listing's excerpt are rendered from this Markdown: clean it once here,
                 # so that a hand-written script cannot run in the listings, where on_page_content never looks.
-                post.markdown = sanitize_markdown(post.markdown)
+                post.markdown = sanitize_markdown(post.markdown, images=True)
                 post.config.categories = [PERSPECTIVES[story.perspective]]
                 post.meta["template"] = "story.html"
                 post.meta[TAG_LABELS] = [self.vocabulary.label("tags", tag) for tag in story.tags]
@@ -215,11 +215,16 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             timer.daemon = True
             timer.start()
 
+    @event_priority(-110)  # after the blog plugin (-100) has rendered a listing's excerpts into `posts`
     def on_page_context(self, context, *, page, config, nav):
         story = self.stories.get(page.file.src_uri)
         if story is not None:
             context["story"] = story
             context["related"] = self.related.get(Path(page.file.src_uri).stem, [])
+        # A listing shows each story's teaser as the blog plugin rendered it from Markdown, past on_page_content:
+        # it goes through the same sanitiser as the story page before any template prints it.
+        for excerpt in context.get("posts") or ():
+            excerpt.content = sanitize_html(excerpt.content)
         return context
 
     # Used by the templates.
