@@ -30,7 +30,10 @@ THEME = "theme/pelican"
 ARTICLE_PATHS = ["stories/posts"]
 PAGE_PATHS = []  # the MkDocs pages are not Pelican pages: the theme has a template for each of them
 STATIC_PATHS = [""]  # other files in content/ (images) are copied as MkDocs copies them...
-EXTRAMILE_NOT_STATIC = ["*.md", "*.markdown", "vocabulary.yml"]  # ...except these: sources, drafts above all
+# ...except these: sources (drafts above all) and editors' copies of them. In stories/posts only stories and
+# images are published at all (extramile/posts_folder.py).
+EXTRAMILE_NOT_STATIC = ["*.md", "*.markdown", "*.mkd", "*.mdown", "*.mkdn", "*.md~", "*.md.*", "#*#", "*~",
+                        "*.orig", "*.bak", "*.rej", "vocabulary.yml"]
 IGNORE_FILES = [".*", "__pycache__"]
 
 PLUGINS = ["extramile.pelican.plugin", "extramile.search.pelican_plugin"]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from extramile.posts_folder import strays
 from extramile.reader import StoryFile, read_story
 from extramile.schema import Story, validate_story
 from extramile.slug import SITE_RESERVED, is_valid_slug, slug_key
@@ -70,6 +71,9 @@ def check_collection(
     by_slug: dict[str, str] = {}
     by_source: dict[str, str] = {}
     count = 0
+    paths = [Path(path) for path in paths]
+    for folder in (path for path in paths if path.is_dir()):
+        findings.extend(Finding(_display(stray.path, relative_to), 1, "file", stray.reason) for stray in strays(folder))
     for path in story_files(paths):
         count += 1
         shown = _display(path, relative_to)
@@ -97,8 +101,10 @@ def _source_id(story_file: StoryFile) -> str | None:
 
 def _display(path: Path, relative_to: Path | None) -> str:
     if relative_to:
+        # The link itself, not what it points to: a dangling link is reported under its own name.
+        own = path.parent.resolve() / path.name
         try:
-            return str(path.resolve().relative_to(relative_to.resolve()))
+            return str(own.relative_to(relative_to.resolve()))
         except ValueError:
             pass
     return str(path)

@@ -27,6 +27,7 @@ from extramile.check import checked_story
 from extramile.collection import Entry
 from extramile.intake.config import IntakeConfigError, intake_settings
 from extramile.material import navcache, parallel, servecache, speedups
+from extramile.posts_folder import kind_of
 from extramile.material.preview import Preview, forget_feed_items, hide_dirty_notice
 from extramile.reader import read_story
 from extramile.sanitize import sanitize_html, sanitize_markdown
@@ -120,6 +121,10 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
     def _on_files_read(self, files, *, config):
         posts_dir = self.blog.config.post_dir.format(blog=self.blog.config.blog_dir).strip("/") + "/"
         findings = []
+        # Only stories and images are published from the posts folder (posts_folder.py): an allow-list.
+        for file in [f for f in files if f.src_uri.startswith(posts_dir) and kind_of(f.src_uri) is None]:
+            log.info("extramile: %s is not a story or an image: left out of the site", file.src_uri)
+            files.remove(file)
         for file in files.documentation_pages():
             if not file.src_uri.startswith(posts_dir):
                 continue

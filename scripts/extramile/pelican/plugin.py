@@ -24,6 +24,7 @@ from extramile.collection import Entry
 from extramile.pelican.generators import ExtraPagesGenerator
 from extramile.pelican.reader import StoryReader
 from extramile.pelican.site import SITE_LINK, Renderer, page_texts, site_intake
+from extramile.posts_folder import kind_of
 from extramile.schema import PERSPECTIVES
 from extramile.vocabulary import load_vocabulary
 
@@ -78,9 +79,13 @@ def check_and_relate(generator) -> None:
 
 def keep_sources_unpublished(generator) -> None:
     """No Markdown source (a draft, a MkDocs page) and no vocabulary is ever copied into the site as is."""
-    patterns = generator.settings.get("EXTRAMILE_NOT_STATIC", ["*.md", "vocabulary.yml"])
+    patterns = [p.lower() for p in generator.settings.get("EXTRAMILE_NOT_STATIC", ["*.md", "vocabulary.yml"])]
+    posts = [path.rstrip("/") + "/" for path in generator.settings.get("ARTICLE_PATHS", [])]
 
     def unpublished(path: str) -> bool:
+        if any(path.startswith(folder) for folder in posts):  # an allow-list there (posts_folder.py)
+            return kind_of(path) != "image"
+        path = path.lower()  # x.MD is as much a source as x.md
         return any(fnmatch(path, pattern) or fnmatch(posixpath.basename(path), pattern) for pattern in patterns)
 
     dropped = {static.source_path for static in generator.staticfiles if unpublished(static.relative_source_path)}
