@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from extramile import contacts
 from extramile.posts_folder import strays
 from extramile.reader import StoryFile, read_story
 from extramile.schema import Story, validate_story
@@ -43,8 +44,13 @@ def file_name_problem(stem: str) -> str | None:
     return None
 
 
-def checked_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> tuple[Story | None, list[Finding]]:
-    """A story read from its file, and every problem it has on its own: the story only when there is none."""
+def checked_story(
+    story_file: StoryFile, vocabulary: Vocabulary, shown: str, public_contacts: frozenset[str] = frozenset()
+) -> tuple[Story | None, list[Finding]]:
+    """A story read from its file, and every problem it has on its own: the story only when there is none.
+
+    `public_contacts` are the contact details that may stand in a story (content/public-contacts.yml).
+    """
     findings = [Finding(shown, p.line, p.field, p.message) for p in story_file.problems]
     if story_file.metadata is None:
         return None, findings
@@ -55,16 +61,38 @@ def checked_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> 
     findings.extend(Finding(shown, story_file.line_of(p.loc), p.field, p.message) for p in problems)
     if not story_file.body.strip():
         findings.append(Finding(shown, story_file.body_line, "body", "is empty: tell the story below the front matter"))
+    findings.extend(contact_findings(story_file, shown, public_contacts))
     return (None if findings else story), findings
 
 
-def check_story(story_file: StoryFile, vocabulary: Vocabulary, shown: str) -> list[Finding]:
+def contact_findings(story_file: StoryFile, shown: str, allowed: frozenset[str]) -> Iterator[Finding]:
+    """A contact detail anywhere in a story is a private detail on its way to git and the site."""
+    metadata = story_file.metadata if isinstance(story_file.metadata, dict) else {}
+    for name, value in metadata.items():
+        if isinstance(value, str):
+            for contact in contacts.find(value, allowed):
+                yield Finding(shown, story_file.line_of((name,)), name, _contact_message(contact))
+    body = story_file.body
+    for contact in contacts.find(body, allowed):
+        line = story_file.body_line + body.count("\n", 0, contact.start)
+        yield Finding(shown, line, "body", _contact_message(contact))
+
+
+def _contact_message(contact: contacts.Contact) -> str:
+    return (f"holds {contacts.DESCRIPTIONS[contact.kind]}, {contact.text!r}: replace it with "
+            f"{contacts.PLACEHOLDERS[contact.kind]!r}, or list it in {contacts.ALLOW_LIST_FILE} if it is public")
+
+
+def check_story(
+    story_file: StoryFile, vocabulary: Vocabulary, shown: str, public_contacts: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Every problem of one story on its own."""
-    return checked_story(story_file, vocabulary, shown)[1]
+    return checked_story(story_file, vocabulary, shown, public_contacts)[1]
 
 
 def check_collection(
-    paths: Iterable[Path], vocabulary: Vocabulary, relative_to: Path | None = None
+    paths: Iterable[Path], vocabulary: Vocabulary, relative_to: Path | None = None,
+    public_contacts: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], int]:
     """Every problem in every story, and those between stories (a slug or a submission id used twice)."""
     findings: list[Finding] = []
@@ -78,7 +106,7 @@ def check_collection(
         count += 1
         shown = _display(path, relative_to)
         story_file = read_story(path)
-        findings.extend(check_story(story_file, vocabulary, shown))
+        findings.extend(check_story(story_file, vocabulary, shown, public_contacts))
         key = slug_key(path.stem)
         if key in by_slug:
             findings.append(Finding(shown, 1, "file name", f"duplicate slug {path.stem!r}: {by_slug[key]} has the same URL"))

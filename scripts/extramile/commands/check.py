@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from extramile.check import check_collection
+from extramile.contacts import load_allowed
 from extramile.paths import STORIES_DIR, VOCABULARY_FILE, project_root
 from extramile.vocabulary import VocabularyError, load_vocabulary
 
@@ -21,7 +22,8 @@ def run(args: argparse.Namespace) -> int:
     root = project_root()
     try:
         vocabulary = load_vocabulary(root / VOCABULARY_FILE)
-    except VocabularyError as error:
+        public_contacts = load_allowed(root)
+    except (VocabularyError, ValueError, OSError) as error:
         print(error, file=sys.stderr)
         return 1
     paths = args.paths or [root / STORIES_DIR]
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"extramile check: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    findings, count = check_collection(paths, vocabulary, relative_to=Path.cwd())
+    findings, count = check_collection(paths, vocabulary, relative_to=Path.cwd(), public_contacts=public_contacts)
     for finding in findings:
         print(finding)
     files = len({f.path for f in findings})

@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from extramile import collection
 from extramile.check import checked_story
 from extramile.collection import Entry
+from extramile.contacts import load_allowed
 from extramile.intake.config import IntakeConfigError, intake_settings
 from extramile.material import navcache, parallel, servecache, speedups
 from extramile.posts_folder import kind_of
@@ -66,7 +67,8 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
         self.vocabulary = load_vocabulary(self.root / self.config.vocabulary)
-        vocabulary_stamp = os.stat(self.root / self.config.vocabulary).st_mtime_ns
+        self.public_contacts = load_allowed(self.root)
+        vocabulary_stamp = (os.stat(self.root / self.config.vocabulary).st_mtime_ns, self.public_contacts)
         if getattr(self, "vocabulary_stamp", None) != vocabulary_stamp:  # stories checked against another one
             self.read_cache = {} if hasattr(self, "read_cache") else None
             self.vocabulary_stamp = vocabulary_stamp
@@ -149,7 +151,8 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         cached = cache.get(path) if cache is not None else None
         if cached is not None and cached[:2] == (info.st_mtime_ns, info.st_size):
             return cached[2:]
-        story, problems = checked_story(read_story(Path(path)), self.vocabulary, os.path.relpath(path, self.root))
+        story, problems = checked_story(read_story(Path(path)), self.vocabulary, os.path.relpath(path, self.root),
+                                        self.public_contacts)
         if cache is not None:
             cache[path] = (info.st_mtime_ns, info.st_size, story, problems)
         return story, problems

@@ -22,6 +22,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
 from extramile.check import Finding, checked_story
+from extramile.contacts import load_allowed
 from extramile.reader import read_story
 from extramile.schema import PERSPECTIVES
 from extramile.slug import slugify
@@ -51,6 +52,7 @@ class StoryReader(BaseReader):
         super().__init__(settings)
         self.root = Path(settings["EXTRAMILE_ROOT"])
         self.vocabulary = load_vocabulary(Path(settings["EXTRAMILE_VOCABULARY"]))
+        self.public_contacts = load_allowed(self.root)
         self.findings: list[Finding] = []
         self._renderer: Renderer | None = None
         self._content = Path(settings["PATH"])
@@ -96,7 +98,7 @@ class StoryReader(BaseReader):
     def _prepare(self, source_path: str):
         path = Path(source_path)
         story_file = read_story(path)
-        story, problems = checked_story(story_file, self.vocabulary, self._shown(path))
+        story, problems = checked_story(story_file, self.vocabulary, self._shown(path), self.public_contacts)
         if problems or story.draft:
             return story, problems, None
         return story, problems, self.renderer.render(_MORE.sub("", story_file.body), self._content_relative(path))

@@ -1,0 +1,125 @@
+"""Contact details in free text: e-mail addresses, phone numbers and street addresses.
+
+One finder for the ingest (which replaces them in a draft by a visible placeholder and keeps the original in
+the private store), `extramile check` (which reports them in any story) and `extramile audit` (which looks for
+them in a built site). Deliberate ones, such as a business's public phone line, are listed once in
+`content/public-contacts.yml`.
+
+Every pattern does bounded work per position (addresses are found from their `@`, numbers have a bounded
+number of groups), so finding is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ALLOW_LIST_FILE = "content/public-contacts.yml"
+DESCRIPTIONS = {"e-mail": "an e-mail address", "phone": "a phone number", "address": "a street address"}
+PLACEHOLDERS = {
+    "e-mail": "[e-mail removed]",
+    "phone": "[phone number removed]",
+    "address": "[street address removed]",
+}
+
+_LOCAL_PART_REVERSED = re.compile(r"[A-Za-z0-9._%+\-]{1,64}")  # read backwards from the `@`
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62})(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
+# A phone number: an optional +, then 7 to 15 digits in groups joined by at most two of space . - ( ).
+_PHONE = re.compile(r"(?<![\w+])(\+|\(?)\d(?:[ .\-()\u00a0]{0,2}\d){6,14}(?![\w])")
+_DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+_STREET_WORDS = (
+    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Close|"
+    "Crescent|Gardens|Square|Sq|Parkway|Pkwy|Highway|Hwy|Straße|Strasse|Rue|Calle|Via"
+)
+# "221B Baker Street", "12 rue de la Paix": a house number, one to four capitalised words, a street word.
+_ADDRESS = re.compile(
+    rf"\b\d{{1,5}}[A-Za-z]?,?[ \t]+(?:(?i:rue|calle|via|avenue|avenida)\b[ \t]+(?:[\w'’-]{{1,30}}[ \t]+){{0,3}}[\w'’-]{{1,30}}"
+    rf"|(?:[A-Z][\w'’-]{{0,30}}[ \t]+){{1,4}}(?:{_STREET_WORDS})\b)"
+)
+
+
+@dataclass(frozen=True)
+class Contact:
+    kind: str  # "e-mail", "phone" or "address"
+    start: int
+    end: int
+    text: str
+
+
+def find(text: str, allowed: frozenset[str] = frozenset()) -> list[Contact]:
+    """Every contact detail in `text`, in order, except those listed as allowed (exact text)."""
+    found = [*_emails(text), *_phones(text), *_addresses(text)]
+    found.sort(key=lambda contact: (contact.start, -contact.end))
+    kept: list[Contact] = []
+    for contact in found:
+        if kept and contact.start < kept[-1].end:
+            continue  # overlapping finds: the first and longest wins
+        if contact.text not in allowed:
+            kept.append(contact)
+    return kept
+
+
+def redact(text: str, allowed: frozenset[str] = frozenset()) -> tuple[str, list[Contact]]:
+    """The text with each contact detail replaced by its placeholder, and what was replaced."""
+    contacts = find(text, allowed)
+    if not contacts:
+        return text, []
+    out, pos = [], 0
+    for contact in contacts:
+        out += [text[pos:contact.start], PLACEHOLDERS[contact.kind]]
+        pos = contact.end
+    out.append(text[pos:])
+    return "".join(out), contacts
+
+
+def _emails(text: str):
+    at = text.find("@")
+    while at >= 0:
+        local = _LOCAL_PART_REVERSED.match(text[max(0, at - 64):at][::-1])
+        domain = _DOMAIN.match(text, at + 1, at + 1 + 255) if local else None
+        if local and domain:
+            start = at - local.end()
+            while start < at and text[start] == ".":  # a sentence's full stop is not part of the address
+                start += 1
+            end = domain.end()
+            while text[end - 1] in ".-":
+                end -= 1
+            if start < at and "." in text[at + 1:end]:
+                yield Contact("e-mail", start, end, text[start:end])
+        at = text.find("@", at + 1)
+
+
+def _phones(text: str):
+    for match in _PHONE.finditer(text):
+        value = match[0].rstrip(" .-(")
+        digits = sum(ch.isdigit() for ch in value)
+        international = value.startswith(("+", "("))
+        if digits < 7 or (digits < 9 and not international) or _DATE_LIKE.fullmatch(value):
+            continue
+        yield Contact("phone", match.start(), match.start() + len(value), value)
+
+
+def _addresses(text: str):
+    for match in _ADDRESS.finditer(text):
+        yield Contact("address", match.start(), match.end(), match[0])
+
+
+def load_allowed(root: Path) -> frozenset[str]:
+    """The deliberate contact details of `content/public-contacts.yml` (missing file: none)."""
+    path = root / ALLOW_LIST_FILE
+    if not path.is_file():
+        return frozenset()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = data.get("allowed") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: 'allowed' must be a list of exact texts (with a note each)")
+    texts = []
+    for index, entry in enumerate(entries, 1):
+        text = entry.get("text") if isinstance(entry, dict) else entry
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{path}: entry {index} must have a 'text'")
+        texts.append(text.strip())
+    return frozenset(texts)
