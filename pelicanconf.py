@@ -33,7 +33,8 @@ STATIC_PATHS = [""]  # other files in content/ (images) are copied as MkDocs cop
 # ...except these: sources (drafts above all) and editors' copies of them. In stories/posts only stories and
 # images are published at all (extramile/posts_folder.py).
 EXTRAMILE_NOT_STATIC = ["*.md", "*.markdown", "*.mkd", "*.mdown", "*.mkdn", "*.md~", "*.md.*", "#*#", "*~",
-                        "*.orig", "*.bak", "*.rej", "vocabulary.yml", "public-contacts.yml"]
+                        "*.orig", "*.bak", "*.rej", "vocabulary.yml", "public-contacts.yml",
+                        "ledger.jsonl"]
 IGNORE_FILES = [".*", "__pycache__"]
 
 PLUGINS = ["extramile.pelican.plugin", "extramile.search.pelican_plugin"]

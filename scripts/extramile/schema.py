@@ -122,7 +122,8 @@ class Story(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: Title
-    date: CalendarDate
+    date: CalendarDate  # when it happened
+    published: CalendarDate | None = None  # when it went on the site (set by `extramile submissions publish`)
     description: Description
     perspective: Literal["customer", "business"]
     business: Name
@@ -134,12 +135,18 @@ class Story(BaseModel):
     draft: StrictBool = False
     featured: StrictBool = False
 
-    @field_validator("date")
+    @field_validator("date", "published")
     @classmethod
-    def _not_in_future(cls, value: dt.date) -> dt.date:
-        if value > dt.date.today():
+    def _not_in_future(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > dt.date.today():
             raise ValueError(f"must not be in the future ({value.isoformat()})")
         return value
+
+    @model_validator(mode="after")
+    def _published_after_it_happened(self) -> "Story":
+        if self.published is not None and self.published < self.date:
+            raise ValueError(f"published ({self.published.isoformat()}) must not be before date ({self.date.isoformat()})")
+        return self
 
     @field_validator("industry", "channel")
     @classmethod
