@@ -22,11 +22,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from extramile import collection
+from extramile import collection, withdrawn
 from extramile.check import checked_story
 from extramile.collection import Entry
 from extramile.contacts import load_allowed
 from extramile.intake.config import IntakeConfigError, intake_settings
+from extramile.ledger import LEDGER_FILE
 from extramile.material import navcache, parallel, servecache, speedups
 from extramile.posts_folder import kind_of
 from extramile.material.preview import Preview, forget_feed_items, hide_dirty_notice
@@ -143,6 +144,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
                 config, f"{self.config.tags_dir}/{term.slug}.md", content=_tag_page(term),
                 inclusion=InclusionLevel.NOT_IN_NAV,
             ))
+        self._add_withdrawn_pages(files, config)
         return files
 
     def _checked(self, path: str):
@@ -166,6 +168,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
                        self.root / self.config.shared_templates]
             if config.theme.custom_dir:
                 watched.append(Path(config.theme.custom_dir))
+            watched.append(self.root / LEDGER_FILE)  # withdrawn pages come and go with it
             done = self.preview.plan(files, self.stories, self.blog, config.docs_dir, config.site_dir, watched)
             parallel.page_writers().skip = self.preview.skips
             log.info("extramile: rebuilding %s", "every page" if done == "full"
@@ -201,6 +204,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         env.globals["intake"] = self.intake
         env.globals["perspectives"] = PERSPECTIVES
         env.globals["extramile"] = self
+        env.globals["withdrawn"] = withdrawn  # the withdrawn page's texts (withdrawn.html)
         # Material renders the whole navigation into every page; story pages all get the same (navcache.py).
         if self.speedups:
             navcache.install(env)
@@ -235,6 +239,35 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             excerpt.content = sanitize_html(excerpt.content)
         return context
 
+    # Withdrawn stories (extramile/withdrawn.py): a page at each one's old address, in no nav and no sitemap.
+    withdrawn_pages: frozenset[str] = frozenset()  # their src_uris
+
+    def _add_withdrawn_pages(self, files, config) -> None:
+        found = withdrawn.withdrawals(self.root)
+        for slug in found.restored:
+            log.info("extramile: %s is withdrawn in the ledger, but its story file is back: the story is published",
+                     slug)
+        for path in found.unusable:
+            log.warning("extramile: %s: a withdrawn decision names no story file: %s", LEDGER_FILE, path)
+        taken = {file.dest_uri for file in files.documentation_pages()}
+        pages = []
+        for slug in found.slugs:
+            file = File.generated(config, f"stories/{slug}.md", content=_withdrawn_page(),
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            if file.dest_uri != withdrawn.save_as(slug) or file.dest_uri in taken:
+                log.warning("extramile: no withdrawn page for %s: its address is another page's or not %s",
+                            slug, withdrawn.address(slug))
+                continue
+            files.append(file)
+            pages.append(file.src_uri)
+        self.withdrawn_pages = frozenset(pages)
+
+    def on_template_context(self, context, *, template_name, config):
+        # mkdocs' sitemap.xml lists every documentation page, in the navigation or not: not a withdrawn one.
+        if template_name == "sitemap.xml" and self.withdrawn_pages:
+            context["pages"] = [file for file in context["pages"] if file.src_uri not in self.withdrawn_pages]
+        return context
+
     # Used by the templates.
     def featured(self, limit: int = 3) -> list[Entry]:
         return collection.featured(self.entries, limit)
@@ -256,6 +289,14 @@ def _collect_leftovers() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _withdrawn_page() -> str:
+    # Nothing of the story: its texts are the page's own (withdrawn.py), printed by withdrawn.html.
+    return (
+        f"---\ntitle: {json.dumps(withdrawn.TITLE)}\ndescription: {json.dumps(withdrawn.MESSAGE)}\n"
+        f"template: withdrawn.html\n---\n"
+    )
 
 
 def _tag_page(term) -> str:

@@ -1,4 +1,4 @@
-"""Output Pelican has no notion of: a page per industry, the shared assets, and a sitemap.
+"""Output Pelican has no notion of: a page per industry, the shared assets, withdrawn stories' pages, a sitemap.
 
 The assets (logo, the story form's script and style) live once, in the Material theme; they are copied from
 there, so that both sites show the same logo and run the same form code.
@@ -6,6 +6,7 @@ there, so that both sites show the same logo and run the same form code.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -13,6 +14,11 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 from pelican.generators import Generator
+
+from extramile import withdrawn
+from extramile.ledger import LEDGER_FILE
+
+log = logging.getLogger(__name__)
 
 # Shared files: source (relative to the project root) -> destination (relative to the output folder).
 SHARED_ASSETS = {
@@ -23,11 +29,13 @@ SHARED_ASSETS = {
 
 
 class ExtraPagesGenerator(Generator):
-    """Industry pages (paginated like tag pages), the industries index, shared assets, sitemap.xml."""
+    """Industry pages (paginated like tag pages), the industries index, shared assets, withdrawn stories' pages,
+    sitemap.xml."""
 
     def generate_context(self):
         self.written: list[str] = []
         signals.content_written.connect(self._remember, weak=False)
+        self.withdrawn = self._withdrawn_slugs()
 
     def generate_output(self, writer):
         write = writer.write_file
@@ -47,11 +55,29 @@ class ExtraPagesGenerator(Generator):
         if self.settings.get("INDUSTRIES_SAVE_AS"):
             write(self.settings["INDUSTRIES_SAVE_AS"], self.get_template("industries"), self.context,
                   relative_urls=relative, url=self.settings["INDUSTRIES_URL"], template_name="industries")
+        self._write_withdrawn_pages(writer)
         self._copy_assets()
         signals.finalized.connect(self._write_sitemap, weak=False)
 
     def _remember(self, path, context=None):
         self.written.append(path)
+
+    def _withdrawn_slugs(self) -> tuple[str, ...]:
+        """The stories withdrawn in the ledger whose file is gone (extramile/withdrawn.py)."""
+        found = withdrawn.withdrawals(Path(self.settings["EXTRAMILE_ROOT"]))
+        for slug in found.restored:
+            log.info("%s is withdrawn in the ledger, but its story file is back: the story is published", slug)
+        for path in found.unusable:
+            log.warning("%s: a withdrawn decision names no story file: %s", LEDGER_FILE, path)
+        return found.slugs
+
+    def _write_withdrawn_pages(self, writer):
+        """A short page at each withdrawn story's old address: in no listing, feed, sitemap or search index."""
+        template = self.get_template("withdrawn")
+        for slug in self.withdrawn:
+            writer.write_file(withdrawn.save_as(slug), template, self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], url=withdrawn.address(slug),
+                              template_name="withdrawn", withdrawn=withdrawn)
 
     def _copy_assets(self):
         root = Path(self.settings["EXTRAMILE_ROOT"])
@@ -67,9 +93,10 @@ class ExtraPagesGenerator(Generator):
             return
         base = (self.settings.get("SITEURL") or "").rstrip("/") + "/"
         urls = []
+        unlisted = {"404.html", *(withdrawn.save_as(slug) for slug in self.withdrawn)}
         for path in sorted(set(self.written)):
             relative = Path(os.path.relpath(path, self.output_path)).as_posix()
-            if not relative.endswith(".html") or relative == "404.html":
+            if not relative.endswith(".html") or relative in unlisted:
                 continue
             urls.append(base + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
