@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from extramile.intake.app import create_app
 from extramile.intake.config import Limits, ReceiverSettings, receiver_settings
+from extramile.intake.server import BackgroundServer
 from extramile.intake.store import IntakeStore, SubmissionRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +83,18 @@ def make_client(make_settings) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client) -> TestClient:
     return make_client()
+
+
+@pytest.fixture
+def make_server(make_settings) -> Iterator[Callable[..., BackgroundServer]]:
+    """A real receiver (Uvicorn on a loopback port), served from a thread until the end of the test."""
+    servers: list[BackgroundServer] = []
+
+    def make(**options) -> BackgroundServer:
+        server = BackgroundServer(make_settings(**options)).__enter__()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.__exit__(None, None, None)

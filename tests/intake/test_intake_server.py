@@ -2,72 +2,13 @@
 
 from __future__ import annotations
 
-import http.client
 import json
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
 
-import pytest
-
-from extramile.intake.server import BackgroundServer
-
-from .conftest import SITE, good, rows
-
-
-@pytest.fixture
-def make_server(make_settings):
-    servers: list[BackgroundServer] = []
-
-    def make(**options) -> BackgroundServer:
-        server = BackgroundServer(make_settings(**options)).__enter__()
-        servers.append(server)
-        return server
-
-    yield make
-    for server in servers:
-        server.__exit__(None, None, None)
-
-
-def post(server: BackgroundServer, fields: dict, *, json_body: bool = False, headers: dict | None = None,
-         timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
-    try:
-        if json_body:
-            body, kind = json.dumps(fields).encode(), "application/json"
-        else:
-            body, kind = urlencode(fields, doseq=True).encode(), "application/x-www-form-urlencoded"
-        connection.request("POST", "/submissions", body=body,
-                           headers={"Content-Type": kind, "Origin": SITE, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
-def get(server: BackgroundServer, path: str, timeout: float = 5) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def raw(server: BackgroundServer, timeout: float = 5) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=timeout)
-    return sock
-
-
-def read_all(sock: socket.socket) -> bytes:
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    return data
+from .conftest import good, rows
+from .realserver import get, post, raw, read_all
 
 
 def test_fifty_concurrent_posts_make_fifty_rows_none_lost_none_doubled(make_server, store_path):

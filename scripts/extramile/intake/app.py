@@ -75,6 +75,13 @@ class Receiver:
     async def _in_store(self, function: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
+    def _open_store(self) -> IntakeStore:
+        # The lifespan opens the store before the first request and closes it after the last; a request
+        # outside it (an app served without its lifespan, a late one at shutdown) is answered 503, not 500.
+        if self.store is None:
+            raise sqlite3.OperationalError("the intake store is not open")
+        return self.store
+
     # -- routes ---------------------------------------------------------------------------------------------
 
     async def submissions(self, request: Request) -> Response:
@@ -86,8 +93,8 @@ class Receiver:
 
     async def health(self, request: Request) -> Response:
         try:
-            await self._in_store(self.store.ping)
-        except (sqlite3.Error, AttributeError):
+            await self._in_store(self._open_store().ping)
+        except sqlite3.Error:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
@@ -156,9 +163,11 @@ class Receiver:
             fingerprint=fingerprint(public, sub.email),
         )
         try:
-            added = await self._in_store(self.store.add, record)
+            store = self._open_store()
+            added = await self._in_store(store.add, record)
             if not added:  # sent twice (a double click, a replay): answer as the first time, keep one row
-                submission_id = await self._in_store(self.store.id_for, record.fingerprint) or submission_id
+                stored_as = await self._in_store(store.id_for, record.fingerprint)
+                submission_id = stored_as or submission_id
         except sqlite3.Error as error:
             log.error("could not store a submission: %s", type(error).__name__)
             refusal = Refusal(503, "store-failed", "The story could not be saved just now. Wait a minute and send it again.",
@@ -176,8 +185,10 @@ class Receiver:
         if refusal.status in (408, 413):  # the body was not read to its end: the connection cannot be reused
             headers["Connection"] = "close"
         if wants_json:
-            return JSONResponse({"ok": False, "error": refusal.reason, "message": refusal.message},
-                                status_code=refusal.status, headers=headers)
+            answer: dict[str, object] = {"ok": False, "error": refusal.reason, "message": refusal.message}
+            if refusal.field:  # the page's script shows {errors: {field: message}} next to the field
+                answer.update(field=refusal.field, errors={refusal.field: refusal.message})
+            return JSONResponse(answer, status_code=refusal.status, headers=headers)
         page = self.pages.message(_TITLES.get(refusal.status, "The story was not sent"), refusal.message + _BACK, origin)
         return HTMLResponse(page, status_code=refusal.status, headers=headers)
 
@@ -201,15 +212,22 @@ def _seconds(wait: int) -> str:
 
 
 class SecurityHeaders:
-    """Headers every answer carries: nothing is cached (answers hold what someone typed), nothing framed."""
+    """Headers every answer carries: nothing is cached (answers hold what someone typed), nothing framed, and
+    the receiver's pages load nothing (their style is inline) and post their form nowhere but here."""
 
     HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"),
-               (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
-               (b"content-security-policy",
-                b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")]
+               (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
+    POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, form_targets: frozenset[str] = frozenset()):
         self.app = app
+        policy = self.POLICY
+        # form-action does not fall back to default-src. The page's form posts to the receiver ('self'), which
+        # answers 303 to the thank-you page on the site: browsers check that redirect against form-action too.
+        # CSP cannot name an IPv6 address or a non-ASCII host: with one of those the directive is left out.
+        if all(target.isascii() and "[" not in target for target in form_targets):
+            policy += "; form-action 'self'" + "".join(f" {target}" for target in sorted(form_targets))
+        self.headers = [*self.HEADERS, (b"content-security-policy", policy.encode("ascii"))]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -218,7 +236,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in self.HEADERS if name not in present]
+                extra = [(name, value) for name, value in self.headers if name not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -235,6 +253,6 @@ def create_app(settings: ReceiverSettings) -> Starlette:
         ],
         lifespan=receiver.lifespan,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, form_targets=settings.allowed_origins)
     app.state.receiver = receiver
     return app

@@ -96,7 +96,10 @@ def _require_http(url: str, where: str) -> None:
 
 def origin_of(url: str) -> str:
     """scheme://host[:port] of an address, lower-cased, without a default port: what browsers send as Origin."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[" (an unclosed IPv6 address): anyone can send it as Origin
+        raise IntakeConfigError(f"{url!r} is not an http(s) origin") from None
     try:
         port_number = parts.port
     except ValueError:  # "http://127.0.0.1:8000.evil.example" is not a port: not an origin at all
@@ -121,6 +124,10 @@ class Limits:
     rate_window: float = 60.0  # ...per this many seconds; rate 0 turns the limit off
     header_timeout: float = 10.0  # seconds a client may take to send a request's headers
     body_timeout: float = 15.0  # seconds a client may take to send a request's body
+    # A request's line and header fields, in bytes (also the most a chunked body's framing and trailers may
+    # take); as h11 and Node.js allow. Browsers send a few hundred bytes here, cookies included.
+    max_head: int = 16 * 1024
+    max_headers: int = 100  # header fields in one request (Apache's LimitRequestFields)
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,17 @@ ACCEPTED_TYPES = (FORM, JSON)
 
 
 class Refusal(Exception):
-    """A request the receiver answers with an error status; `reason` is short, safe to log and to show."""
+    """A request the receiver answers with an error status; `reason` is short, safe to log and to show.
+    `field` is the form field the message is about, when there is one (the page shows it next to it)."""
 
-    def __init__(self, status: int, reason: str, message: str, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, reason: str, message: str, headers: dict[str, str] | None = None, *,
+                 field: str | None = None):
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.message = message
         self.headers = headers or {}
+        self.field = field
 
 
 def check_origin(origin: str | None, fetch_site: str | None, allowed: frozenset[str]) -> str | None:

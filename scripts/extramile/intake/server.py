@@ -1,17 +1,17 @@
-"""Serving the receiver: Uvicorn, one process, with a deadline for slow clients.
+"""Serving the receiver: Uvicorn, one process, with limits on slow and oversized request heads.
 
 One process on purpose: the rate limit is kept in memory and SQLite takes one writer at a time, and one
 asyncio process serves far more submissions than a site's form will ever get (see benchmarks/intake_bench.py).
 
-Uvicorn closes idle keep-alive connections but waits forever for a request's headers; `timed_protocol` adds
-that deadline, so a client trickling bytes (slowloris) is cut off instead of holding a connection. A slow
-body is the app's business (protection.read_limited answers 408). Either way only that client waits: the
-event loop serves everyone else meanwhile.
+Uvicorn closes idle keep-alive connections but waits forever for a request's headers, and keeps headers of
+any size; header_limits.py adds a deadline (a client trickling bytes, slowloris, is cut off instead of holding
+a connection) and limits on the head's size and number of fields (431). A slow body is the app's business
+(protection.read_limited answers 408). Either way only that client waits: the event loop serves everyone else
+meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -22,62 +22,19 @@ import uvicorn
 
 from extramile.intake.app import create_app
 from extramile.intake.config import ReceiverSettings
-
-try:
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _BaseProtocol
-except ImportError:  # pragma: no cover - httptools is a dependency; h11 is uvicorn's own fallback
-    from uvicorn.protocols.http.h11_impl import H11Protocol as _BaseProtocol
-
-
-def timed_protocol(header_timeout: float) -> type[asyncio.Protocol]:
-    """Uvicorn's HTTP protocol, closing a connection whose request headers take longer than header_timeout."""
-
-    class HeaderDeadlineProtocol(_BaseProtocol):  # type: ignore[misc, valid-type]
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            self._deadline: asyncio.TimerHandle | None = None
-            super().connection_made(transport)
-            self._arm()
-
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            if self.transport.is_closing() or self._in_request():
-                self._disarm()
-            elif self._deadline is None:  # the first bytes of the next request on a kept-alive connection
-                self._arm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
-        def _in_request(self) -> bool:
-            # Uvicorn makes a new cycle once a request's headers are complete.
-            cycle = self.cycle
-            return cycle is not None and not cycle.response_complete
-
-        def _arm(self) -> None:
-            self._deadline = self.loop.call_later(header_timeout, self._expire)
-
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _expire(self) -> None:
-            self._deadline = None
-            if not self._in_request() and not getattr(self, "pipeline", None) and not self.transport.is_closing():
-                self.transport.close()
-
-    return HeaderDeadlineProtocol
+from extramile.intake.header_limits import http_protocol
 
 
 def uvicorn_config(settings: ReceiverSettings, *, access_log: bool = False, log_level: str = "info",
                    log_config: Any = uvicorn.config.LOGGING_CONFIG,
                    forwarded_allow_ips: str | None = None) -> uvicorn.Config:
+    http, http_options = http_protocol(settings.limits)
     return uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        http=timed_protocol(settings.limits.header_timeout),
+        http=http,
+        **http_options,
         loop="auto",  # uvloop when installed
         lifespan="on",
         # The access log holds client addresses and paths; off unless asked for. Bodies are never logged.

@@ -1,7 +1,9 @@
 """The intake store: one SQLite database, outside content/, that keeps every submission.
 
 Private details (e-mail, IP address, user agent, consent) live only here, keyed by submission id; the ingest
-copies the public fields into draft stories and never the private ones.
+copies the public fields into draft stories and never the private ones. So only its owner may read it: its
+folder is created 0700 and the database 0600 whatever the umask (SQLite gives its -wal and -shm files the
+database's mode), and an existing store that is looser is tightened when it is opened.
 """
 
 from __future__ import annotations
@@ -9,13 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_STORE = Path("var/intake/submissions.sqlite3")  # relative to the project root; gitignored
+SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside the database, holding the same rows
+log = logging.getLogger("extramile.intake")
 STATUSES = ("accepted", "spam")
 
 _SCHEMA = """
@@ -68,10 +75,51 @@ def _row(record: SubmissionRecord) -> tuple:
     )
 
 
+def make_private(path: Path) -> None:
+    """Create the store's folder (0700) and an empty database (0600) unless they exist; tighten looser ones.
+
+    An existing folder is tightened only when it holds nothing but this store: --store may point into a
+    folder shared with other things (the project, /tmp), where the files' own modes are what protects them.
+    """
+    folder = path.parent
+    if os.name != "posix":  # no such modes; the folder is made as before
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)  # folders above hold nothing private: left to the umask
+    try:
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)  # mkdir's mode passes through the umask, which may remove the owner's bits
+    except FileExistsError:
+        names = {path.name + suffix for suffix in ("", *SIDE_FILES)}
+        if set(os.listdir(folder)) <= names:
+            _tighten(folder)
+    try:  # created before SQLite opens it, so it is never readable by others, not even for a moment
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        os.chmod(path, 0o600)
+    except FileExistsError:
+        for file in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
+            _tighten(file)
+
+
+def _tighten(path: Path) -> None:
+    """Take away every permission of group and others, and say so."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+            log.warning("the intake store's %s was open to other users (mode %03o): now %03o", path.name, mode,
+                        mode & 0o700)
+    except FileNotFoundError:  # a -wal or -shm that is not there, or went between the two calls
+        pass
+    except PermissionError as error:  # another user's file: it opens anyway, and the owner is told how it is
+        log.warning("the intake store's %s is open to other users and could not be tightened: %s", path.name,
+                    error.strerror)
+
+
 class IntakeStore:
     def __init__(self, path: Path, *, timeout: float = 10.0):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(self.path)
         self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
