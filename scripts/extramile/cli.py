@@ -15,10 +15,13 @@ COMMAND_MODULES = (
     "extramile.commands.check",
     "extramile.commands.new",
     "extramile.commands.build",
+    "extramile.commands.audit",
     "extramile.commands.serve",
     "extramile.commands.bench",
     "extramile.intake.command",
     "extramile.ingest.command",
+    "extramile.editorial.command",
+    "extramile.commands.review",
 )
 
 

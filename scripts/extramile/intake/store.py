@@ -35,7 +35,21 @@ CREATE TABLE IF NOT EXISTS submissions (
     private     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received);
+-- What is left of an erased submission: its id and its (one-way) fingerprint, so it is never stored again.
+CREATE TABLE IF NOT EXISTS erased (
+    id          TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    erased      TEXT NOT NULL
+);
 """
+_COLUMNS = "SELECT id, received, status, fields, private, fingerprint FROM submissions"
+
+
+def _record(row: tuple) -> SubmissionRecord:
+    return SubmissionRecord(
+        id=row[0], received=dt.datetime.fromisoformat(row[1]), status=row[2],
+        fields=json.loads(row[3]), private=json.loads(row[4]), fingerprint=row[5],
+    )
 
 
 def new_submission_id() -> str:
@@ -146,16 +160,74 @@ class IntakeStore:
 
     def records(self, status: str | None = None) -> Iterator[SubmissionRecord]:
         """Every stored submission, oldest first, read a row at a time."""
-        query = "SELECT id, received, status, fields, private, fingerprint FROM submissions"
+        query = _COLUMNS
         args: tuple = ()
         if status:
             query += " WHERE status = ?"
             args = (status,)
         for row in self._db.execute(query + " ORDER BY received, id", args):
-            yield SubmissionRecord(
-                id=row[0], received=dt.datetime.fromisoformat(row[1]), status=row[2],
-                fields=json.loads(row[3]), private=json.loads(row[4]), fingerprint=row[5],
-            )
+            yield _record(row)
+
+    def get(self, submission_id: str) -> SubmissionRecord | None:
+        row = self._db.execute(_COLUMNS + " WHERE id = ?", (submission_id,)).fetchone()
+        return _record(row) if row else None
+
+    def by_email(self, email: str) -> list[SubmissionRecord]:
+        """Every submission sent from this address (case-insensitive), oldest first: an access request."""
+        rows = self._db.execute(_COLUMNS + " WHERE lower(json_extract(private, '$.email')) = lower(?)"
+                                " ORDER BY received, id", (email.strip(),))
+        return [_record(row) for row in rows]
+
+    def is_erased(self, submission_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM erased WHERE id = ?", (submission_id,)).fetchone() is not None
+
+    def erase(self, ids: Iterable[str]) -> int:
+        """Delete these submissions, keeping a marker (id, fingerprint) each; compact the file so the bytes go.
+
+        Returns how many stored submissions were deleted."""
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        ids = list(ids)
+        self._db.execute("PRAGMA secure_delete = ON")  # freed pages are overwritten with zeros
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for submission_id in ids:
+                self._db.execute("INSERT OR IGNORE INTO erased (id, fingerprint, erased) SELECT id, fingerprint, ?"
+                                 " FROM submissions WHERE id = ?", (now, submission_id))
+                self._db.execute("INSERT OR IGNORE INTO erased (id, fingerprint, erased) VALUES (?, '', ?)",
+                                 (submission_id, now))
+            changes = self._db.total_changes
+            for submission_id in ids:
+                self._db.execute("DELETE FROM submissions WHERE id = ?", (submission_id,))
+            deleted = self._db.total_changes - changes
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        self._compact()
+        return deleted
+
+    def forget_private(self, ids: Iterable[str]) -> int:
+        """Drop the private details of these submissions (the retention rule); the story fields stay."""
+        self._db.execute("PRAGMA secure_delete = ON")
+        before = self._db.total_changes
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany("UPDATE submissions SET private = '{}' WHERE id = ? AND private != '{}'",
+                                 [(submission_id,) for submission_id in ids])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        forgotten = self._db.total_changes - before
+        if forgotten:
+            self._compact()
+        return forgotten
+
+    def _compact(self) -> None:
+        # Deleted rows stay in the write-ahead log and in free pages until both are rewritten.
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def count(self, status: str | None = None) -> int:
         if status:
