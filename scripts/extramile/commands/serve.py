@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     env = {**os.environ, "EXTRAMILE_INTAKE_URL": f"http://127.0.0.1:{args.intake_port}/submissions"}
     # --dirty: after the first build, an edited story is rebuilt in seconds (extramile/material/preview.py);
     # --watch-theme: an edited template is seen too (and rebuilds every page).
-    commands = [[sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "--watch-theme",
+    commands = [[sys.executable, "-m", "extramile.speedups.mkdocs_serve", "serve", "--strict", "--dirty", "--watch-theme",
                  "-a", args.site_addr, "-f", str(root / "mkdocs.yml")]]
     if not args.no_intake:
         # The receiver takes posts only from the site's own origin, and sends thanks back to it.
