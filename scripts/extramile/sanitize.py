@@ -114,9 +114,9 @@ _MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 _AUTOLINK = re.compile(r"<(https?://[^\s<>\"'`]+)>", re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A link or image destination: `](` (Python-Markdown allows spaces and one line break between).
-_DESTINATION = re.compile(r"\][ \t]*\n?[ \t]*\(")
+_DESTINATION = re.compile(r"\][ \t]*(?:\n[ \t]*)?\(")  # the same language as `][ \t]*\n?[ \t]*\(`, linear
 # A reference definition: `[id]: url`.
-_REFERENCE = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*)(\S+)(.*)$", re.M)
+_REFERENCE = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?)(\S+)(.*)$", re.M)
 
 
 def sanitize_markdown(body: str, *, images: bool = False) -> str:
@@ -276,15 +276,19 @@ def _escape_attribute_lists(text: str) -> str:
     return "\n".join(out)
 
 
-# `[text](url)`, `[text][ref]`, `[text][]`: the words are the text; definitions (`[ref]: url`) are no words.
-_LINK_TEXT = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
+# `[text](url)`, `[text][ref]`, `[text] [ref]`, `[text][]`: the words are the text; definitions are no words.
+_LINK_TEXT = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\n]*\)|[ \t]*(?:\n[ \t]*)?\[[^\[\]\n]*\])")
+_TAG_IN_TEXT = re.compile(r"<[^<>]*>")
 _DEFINITION_LINE = re.compile(r"^[ \t>*+\-\d.]*\[[^\[\]\n]*\]:(?:[ \t]*\n[ \t]+\S[^\n]*|[^\n]*)$", re.M)
 
 
 def plain_text(markdown_text: str) -> str:
     """Markdown reduced to its words: for descriptions and fingerprints, never for display as HTML."""
-    text = _COMMENT.sub(" ", markdown_text)
-    text = re.sub(r"<[^>]*>", " ", text)
+    text = markdown_text
+    close = text.rfind("-->")
+    if close >= 0:  # no comment closes past the last `-->`: a scan beyond it could only fail, quadratically
+        text = _COMMENT.sub(" ", text[: close + 3]) + text[close + 3:]
+    text = _TAG_IN_TEXT.sub(" ", text)
     text = _DEFINITION_LINE.sub("", text)
     text = _LINK_TEXT.sub(r"\1", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", text)

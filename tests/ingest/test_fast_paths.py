@@ -87,13 +87,19 @@ def test_the_url_pattern_property(text):
     assert _URL.findall(text) == case_blind.findall(text)
 
 
+# The phone pattern as first written: the reference. Quadratic on a long run of digits and separators (it retries
+# from every start in the run), so normalise finds each run once and matches it from its one possible start.
+FULL_PHONE = re.compile(r"(?<![\w/.-])(?:\+|00)?\(?\d[\d \t().\-/]{6,}\d(?![\w/])")
+
+
 @given(text=st.lists(st.one_of(st.sampled_from(["+44 20 7946 0958", "(555) 123-4567", "2023-11-01", "0", "12", " ",
-                                                "-", ".", "/", "(", ")", "\t", "a"]), st.text(max_size=4)),
+                                                "-", ".", "/", "(", ")", "\t", "a", "+", "00", "12/", "x", "_",
+                                                "2024/05/2024", "1234567890123456"]), st.text(max_size=4)),
                      max_size=14).map("".join))
 def test_the_phone_look_finds_what_the_full_pattern_finds(text):
     from extramile.ingest import normalise
 
-    slow = [m for m in normalise._PHONE_IN_TEXT.finditer(text)
+    slow = [m for m in FULL_PHONE.finditer(text)
             if 9 <= len(re.sub(r"\D", "", m[0])) <= 15 and not normalise._DATE_LIKE.match(m[0].strip())]
     assert ("a phone number" in private_details(text)) == bool(slow)
 

@@ -16,7 +16,8 @@ from extramile.paths import project_root
 
 EPILOG = """\
 exit status: 0 all submissions went in (or were duplicates or spam), 1 some were rejected,
-2 usage error (bad arguments, missing file or mapping, branch refused, lock held): nothing written."""
+2 usage error (bad arguments, missing file or mapping, branch refused, lock held): nothing written,
+130 interrupted (Ctrl+C): with --branch, nothing is kept and you are back on your branch."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,10 +49,19 @@ def main(args: argparse.Namespace) -> int:
             dry_run=args.dry_run, branch=args.branch, lock_timeout=args.lock_timeout,
         ))
     except (UsageError, GitError, LockTimeout, FileNotFoundError) as error:
-        print(f"extramile ingest: {error}", file=sys.stderr)
+        _say(str(error), error)
         return 2
+    except KeyboardInterrupt as interrupt:
+        _say("interrupted", interrupt)
+        return 130
     try:
         print(report.dumps_json() if args.json else report.to_text(), flush=True)
     except BrokenPipeError:  # `extramile ingest | head`: the reader left, the ingest itself is done
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_code()
+
+
+def _say(message: str, error: BaseException) -> None:
+    """The error and what was done about it (on_branch's note: the run taken back)."""
+    for line in (message, *getattr(error, "__notes__", ())):
+        print(f"extramile ingest: {line}", file=sys.stderr)

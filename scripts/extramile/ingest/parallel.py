@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from extramile.ingest.dedupe import Index
+from extramile.ingest.normalise import shown_text
 from extramile.ingest.prepare import Draft, derived_id, prepare
-from extramile.ingest.records import Pending, Problem, RawRecord
+from extramile.ingest.records import Location, Pending, Problem, RawRecord
 from extramile.ingest.render import render
 from extramile.ingest.write import discard_temp, write_temp
 from extramile.intake.store import fingerprint as store_fingerprint
@@ -138,6 +139,20 @@ def _ordered(items: Iterable, job: Job, processes: int) -> Iterator:
 
 
 def _one(item: object, job: Job) -> tuple:
+    """One item through every stage; whatever goes wrong with it (a bug included) rejects that item alone."""
+    try:
+        return _stages(item, job)
+    except Exception as error:  # one submission never stops the run
+        return _failed(item, error), None, None
+
+
+def _failed(item: object, error: Exception) -> Problem:
+    location = item.location if isinstance(item, (Pending, RawRecord)) else Location("?")
+    what = shown_text(f"{type(error).__name__}: {error}")
+    return Problem(location, "record", f"could not be prepared ({what[:300]}); nothing from it was written")
+
+
+def _stages(item: object, job: Job) -> tuple:
     if isinstance(item, Pending):
         item = item.resolve()
     if not isinstance(item, RawRecord):  # a Problem, or a submission already known: passed through

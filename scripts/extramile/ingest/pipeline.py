@@ -48,18 +48,20 @@ def run(options: Options) -> Report:
     for path in options.sources:
         if not Path(path).is_file():
             raise UsageError(f"{path}: no such file")
-    report = Report(dry_run=options.dry_run, branch=options.branch)
+    name = gitbranch.branch_name(root, options.branch) if options.branch is not None else None
+    report = Report(dry_run=options.dry_run, branch=name)
     lock = contextlib.nullcontext() if options.dry_run else IngestLock(root / LOCK_FILE, options.lock_timeout)
     stories = root / STORIES_DIR
     with lock:
         if not options.dry_run:
             remove_stale_temps(stories)  # what a killed run left; before the branch check counts it as a change
-        branch = gitbranch.check_branch(root, options.branch, CONTENT_DIR) if options.branch else None
-        if branch and not options.dry_run:
-            gitbranch.start(branch)
+        branch = gitbranch.check_branch(root, name, CONTENT_DIR) if name is not None else None
         ingest = _Ingest(root, stories, vocabulary, mapping, store_path, options, report)
-        ingest.all_sources()
-        if branch and not options.dry_run:
+        if branch is None or options.dry_run:
+            ingest.all_sources()
+            return report
+        with gitbranch.on_branch(branch, ingest.written):
+            ingest.all_sources()
             entries = [(item["path"], item["id"]) for item in report.new]
             report.committed = gitbranch.finish(branch, [root / path for path, _ in entries],
                                                 gitbranch.commit_message(entries))
@@ -73,11 +75,12 @@ class _Ingest:
         self.store_path, self.options, self.report = store_path, options, report
         self.index = Index.scan(stories)
         self._store: IntakeStore | None = None
+        self._writer: DraftWriter | None = None
         self._stories_shown = _shown(stories, root)
 
     def all_sources(self) -> None:
-        writer = DraftWriter(self.stories, self.index, batch=self.options.batch, dry_run=self.options.dry_run,
-                             before_flush=self._keep_private)
+        writer = self._writer = DraftWriter(self.stories, self.index, batch=self.options.batch,
+                                            dry_run=self.options.dry_run, before_flush=self._keep_private)
         try:
             if self.options.sources:
                 sources = [open_source(Path(path), _shown(Path(path), self.root), self.mapping, self.options.format)
@@ -92,6 +95,11 @@ class _Ingest:
             writer.close()
             if self._store is not None:
                 self._store.close()
+
+    def written(self) -> list[Path]:
+        """The drafts this run wrote so far, for --branch to take back; its temp files are removed now."""
+        remove_stale_temps(self.stories)
+        return [self.stories / name for name in self._writer.made] if self._writer is not None else []
 
     def _one_source(self, source, writer: DraftWriter) -> None:
         try:

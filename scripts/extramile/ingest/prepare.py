@@ -16,11 +16,12 @@ from extramile.sanitize import neutralise_links, normalise_newlines, plain_text,
 from extramile.schema import validate_story
 from extramile.slug import story_slug
 from extramile.submission import (
-    FIELD_LIMITS, STORY_TO_FORM_FIELD, FormSubmission, check_form, describe, front_matter_for,
+    FIELD_LABELS, FIELD_LIMITS, MAX_TAGS, STORY_TO_FORM_FIELD, FormSubmission, check_form, describe, front_matter_for,
 )
 from extramile.vocabulary import Vocabulary
 
 DESCRIPTION_LIMIT = 300
+MAX_RAW_TAGS = 4 * MAX_TAGS  # given, before unknown and repeated ones are left out (at most MAX_TAGS are kept)
 # Keys some engines read as page settings: never taken from a form, and said so.
 SETTING_KEYS = {"template", "hide", "save_as", "status", "url", "layout", "permalink", "slug", "draft", "featured",
                 "source", "date", "search", "tags_name", "authors", "categories", "links", "pin", "readtime"}
@@ -85,15 +86,18 @@ def prepare(record: RawRecord, vocabulary: Vocabulary, values: dict | None = Non
                                                 f"{FIELD_LIMITS.get(name, DESCRIPTION_LIMIT)} are allowed")
             continue
         text[name] = _answer(values, name, value)
-    raw_tags = n.split_list(record.fields.get("tags"))
-    if any(len(tag) > raw_limit("tags") for tag in raw_tags):
-        problems["tags"] = Problem(loc, "tags", f"has a tag over {FIELD_LIMITS['tags']} characters")
+    raw_tags, tag_problem = _raw_tags(record.fields.get("tags"))
+    if tag_problem:
+        problems["tags"] = Problem(loc, "tags", tag_problem)
+    story_text = normalise_newlines(text.get("story", "")).strip()
+    if len(story_text) > FIELD_LIMITS["story"]:  # the receiver's limit on what was typed: before any pattern runs
+        problems["story"] = Problem(loc, "story", f"{FIELD_LABELS['story']} must be at most {FIELD_LIMITS['story']} "
+                                                  f"characters (it has {len(story_text)}).")
     if problems:
         return Rejected(loc, submission_id, list(problems.values()), notes)
 
     # Material's blog renders a title as Markdown in its listings: its links keep only safe addresses too.
     title = neutralise_links(n.plain_line(text.get("title", "")))
-    story_text = normalise_newlines(text.get("story", "")).strip()
     reason = spam_reason(record, title, story_text)
     if reason:
         return Spam(loc, submission_id, reason)
@@ -164,6 +168,27 @@ def prepare(record: RawRecord, vocabulary: Vocabulary, values: dict | None = Non
         fingerprint=n.fingerprint(story.title, body), received=record.received, private=dict(record.private),
         public_fields=sub.public_fields(), backend=record.backend, notes=notes,
     )
+
+
+def _raw_tags(value: object) -> tuple[list[str], str | None]:
+    """The tags as given, or why they cannot be looked at: too many (each costs a vocabulary look-up), too long."""
+    too_many = (f"holds more than {MAX_RAW_TAGS} tags or {MAX_RAW_TAGS * raw_limit('tags')} characters: "
+                f"at most {MAX_TAGS} are kept")
+    if isinstance(value, dict):
+        return [], "must be a list of tags, not a set of fields"
+    if isinstance(value, (list, tuple)) and len(value) > MAX_RAW_TAGS:
+        return [], too_many
+    if isinstance(value, str) and len(value) > MAX_RAW_TAGS * raw_limit("tags"):
+        return [], too_many
+    try:
+        tags = n.split_list(value)
+    except TypeError as error:  # a list holding sets of fields
+        return [], str(error)
+    if len(tags) > MAX_RAW_TAGS:
+        return [], too_many
+    if any(len(tag) > raw_limit("tags") for tag in tags):
+        return [], f"has a tag over {FIELD_LIMITS['tags']} characters"
+    return tags, None
 
 
 def _answer(values: dict | None, name: str, value: str) -> str:

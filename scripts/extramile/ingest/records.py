@@ -54,6 +54,10 @@ class Pending:
     def resolve(self) -> "RawRecord | Problem":
         return self.reader.resolve_item(self.number, self.payload)
 
+    @property
+    def location(self) -> Location:
+        return Location(self.reader.shown, getattr(self.reader, "unit", "record"), self.number)
+
 
 @dataclass(frozen=True)
 class Problem:

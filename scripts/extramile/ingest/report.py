@@ -65,7 +65,7 @@ class Report:
         }
 
     def dumps_json(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+        return _printable(json.dumps(self.to_json(), ensure_ascii=False, indent=2))
 
     def to_text(self) -> str:
         lines = [f"extramile ingest: {self.summary()}"]
@@ -94,7 +94,12 @@ class Report:
             else:
                 outcome = "not created: no new drafts"
             lines += ["", f"branch {self.branch}: {outcome}"]
-        return "\n".join(lines)
+        return _printable("\n".join(lines))
+
+
+def _printable(text: str) -> str:
+    """A lone surrogate in a source's name or id (no encoding can write one) as its escape, so printing never fails."""
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], max_width: int = 110) -> list[str]:

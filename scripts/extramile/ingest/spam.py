@@ -9,8 +9,10 @@ from extramile.ingest.records import RawRecord
 # A web address: http://, https:// or www. at the start of a word, in any case (as (?i)\b(?:https?://|www\.)
 # would say; "ſ" is an "s" to that flag), spelled out so the regex engine can skip to an h or a w.
 _URL = re.compile(r"[HhWw](?<!\w[HhWw])(?:(?<=[Hh])[Tt][Tt][Pp][Ss\u017f]?://|(?<=[Ww])[Ww][Ww]\.)[^\s<>()\[\]\"']+")
+# Each of these runs in linear time: a scan that can fail stops at the next `[` or `<`, where the next try starts
+# (`<a\s[^>]*href` ran from every `<a ` to the end of `<a <a <a …`: quadratic).
 _BBCODE = re.compile(r"(?i)\[(?:url|link)=|\[url\][^\[]*\[/url\]")
-_HTML_LINK = re.compile(r"(?i)<a\s[^>]*href")
+_HTML_LINK = re.compile(r"(?i)<a\s[^<>]*href")
 MAX_LINKS = 8  # more than this in one story is a link farm, however long the story
 MAX_LINK_SHARE = 0.35  # links making up more than this share of the text
 MIN_LINKS_FOR_SHARE = 3

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from extramile.ingest import interrupts
 from extramile.ingest.dedupe import Index
 from extramile.ingest.prepare import Draft
 from extramile.ingest.render import render
@@ -112,6 +113,7 @@ class DraftWriter:
         self.batch_size, self.before_flush = max(1, min(batch, _descriptor_budget())), before_flush
         self._batch: list[tuple[Draft, Path, str, int | None]] = []  # draft, reserved path, temp, open fd or None
         self._done: deque[tuple[Draft, Path | OSError]] = deque()
+        self.made: list[str] = []  # the file name of every draft made here, for a run that is taken back
         self._count = 0
         self._folder_fd: int | None = None  # kept open: a flush must work even when no descriptor is left
         self._renames = True  # renameat2(RENAME_NOREPLACE) works here, until it says otherwise
@@ -223,12 +225,16 @@ class DraftWriter:
             for _, _, temp, _ in batch:
                 _unlink(temp)
             raise
-        for draft, path, temp, _ in batch:
-            try:
-                self._done.append((draft, self._link(draft, path, temp)))
-            except OSError as error:
-                self._done.append((draft, error))
-                _unlink(temp)
+        with interrupts.deferred():  # a draft made is a draft recorded, so that a run taken back finds them all
+            for draft, path, temp, _ in batch:
+                try:
+                    made = self._link(draft, path, temp)
+                except OSError as error:
+                    self._done.append((draft, error))
+                    _unlink(temp)
+                else:
+                    self.made.append(made.name)
+                    self._done.append((draft, made))
         if self._folder_fd is not None:
             _fsync_quietly(self._folder_fd)
 

@@ -1,4 +1,5 @@
-"""CSV exports: Netlify Forms, Google Forms / Sheets, or any form's CSV with a mapping. Read a row at a time."""
+"""CSV exports: Netlify Forms, Google Forms / Sheets, or any form's CSV with a mapping. Read a row at a time, a row
+over MAX_RECORD characters skipped unread (see textio)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from pathlib import Path
 from extramile.ingest.mapping import Mapping, norm_key
 from extramile.ingest.records import Location, Pending, Problem, RawRecord, SourceError
 from extramile.ingest.sources.resolve import resolve
-from extramile.ingest.sources.textio import open_text, require_utf8
+from extramile.ingest.sources.textio import MAX_RECORD, TOO_LONG, csv_records, open_text, require_utf8
 
-MAX_FIELD = 1 << 20  # a cell bigger than this rejects its row (the story limits are far smaller)
 REQUIRED_COLUMNS = ("title", "story")
 
 # Column names Google Forms gives its timestamp and e-mail columns, in a few of the languages it speaks.
@@ -25,6 +25,8 @@ NETLIFY_META = ("form_name", "form_id", "site_url", "number", "name", "first_nam
 
 
 class CsvSource:
+    unit = "row"  # what a Location calls one of its submissions
+
     def __init__(self, path: Path, shown: str, mapping: Mapping, flavour: str = "csv"):
         self.path, self.shown, self.flavour = Path(path), shown, flavour
         self.backend = {"netlify-csv": "netlify", "google-forms-csv": "gforms"}.get(flavour, "csv")
@@ -38,7 +40,7 @@ class CsvSource:
         """Refuse the whole file before anything is taken from it: not UTF-8, no header, duplicate columns."""
         require_utf8(self.path, self.shown, csv_rows=True)
         with open_text(self.path) as handle:
-            header = next(csv.reader(handle), None)
+            header = _header(handle, self.shown)
         if not header or not any(cell.strip() for cell in header):
             raise SourceError(Location(self.shown), "header", "is missing: the first row must name the columns")
         seen: dict[str, int] = {}
@@ -61,20 +63,16 @@ class CsvSource:
 
     def items(self) -> Iterator[Pending | Problem]:
         """Each row as read (see Pending), or the Problem with a row that cannot be read."""
-        csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD))
         with open_text(self.path) as handle:
-            reader = csv.reader(handle)
-            header = [cell.strip() for cell in next(reader)]
-            number = 1
-            while True:
-                number += 1
+            header = [cell.strip() for cell in _header(handle, self.shown)]
+            for number, text in enumerate(csv_records(handle), start=2):
+                if text is None:
+                    yield Problem(Location(self.shown, "row", number), "row", TOO_LONG)
+                    continue
                 try:
-                    row = next(reader)
-                except StopIteration:
-                    return
+                    row = _row(text)
                 except csv.Error as error:
-                    yield Problem(Location(self.shown, "row", number),
-                                  "row", f"cannot be read as CSV ({error}): a cell over {MAX_FIELD} characters?")
+                    yield Problem(Location(self.shown, "row", number), "row", f"cannot be read as CSV ({error})")
                     continue
                 if not any(cell.strip() for cell in row):
                     continue
@@ -85,9 +83,22 @@ class CsvSource:
                     continue
                 yield Pending(self, number, (header, row))  # the same header list: pickled once per chunk
 
-    def resolve_item(self, number: int, payload: tuple[list[str], list[str]]) -> RawRecord:
+    def resolve_item(self, number: int, payload: tuple[list[str], list[str]]) -> RawRecord | Problem:
         header, row = payload
         return resolve(dict(zip(header, row)), self.mapping, Location(self.shown, "row", number), self.backend)
+
+
+def _header(handle, shown: str) -> list[str]:
+    """The first row, read as the rows after it are; [] for an empty file."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD + 1))  # the record's own limit comes first
+    text = next(csv_records(handle), "")
+    if text is None:
+        raise SourceError(Location(shown, "row", 1), "header", TOO_LONG)
+    return _row(text) if text else []
+
+
+def _row(text: str) -> list[str]:
+    return next(csv.reader((text,)), [])
 
 
 def _google(mapping: Mapping) -> Mapping:

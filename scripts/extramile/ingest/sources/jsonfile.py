@@ -8,9 +8,9 @@ from pathlib import Path
 
 from extramile.ingest.mapping import Mapping
 from extramile.ingest.records import Location, Pending, Problem, RawRecord
-from extramile.ingest.sources.jsonstream import JsonStream
+from extramile.ingest.sources.jsonstream import TOO_LONG_VALUE, JsonStream
 from extramile.ingest.sources.resolve import resolve
-from extramile.ingest.sources.textio import open_text, require_utf8
+from extramile.ingest.sources.textio import TOO_LONG, bounded_lines, open_text, require_utf8
 
 # Netlify keeps the form's fields (and ip, user_agent, referrer) in `data`; the hidden form-name is its own.
 NETLIFY_DATA_META = ("form-name", "form_name")
@@ -19,6 +19,8 @@ FORMSPREE_META = ("_subject", "_next", "_cc", "_language", "_format", "_errors",
 
 
 class JsonSource:
+    unit = "record"  # what a Location calls one of its submissions
+
     def __init__(self, path: Path, shown: str, mapping: Mapping, flavour: str = "json"):
         self.path, self.shown, self.flavour = Path(path), shown, flavour
         self.backend = {"netlify-json": "netlify", "formspree-json": "formspree"}.get(flavour, "json")
@@ -37,13 +39,16 @@ class JsonSource:
 
     def records(self) -> Iterator[RawRecord | Problem]:
         for item in self.items():
-            yield item.resolve()
+            yield item.resolve() if isinstance(item, Pending) else item
 
-    def items(self) -> Iterator[Pending]:
-        """Each submission as decoded, not yet resolved (see Pending)."""
+    def items(self) -> Iterator[Pending | Problem]:
+        """Each submission as decoded, not yet resolved (see Pending); a Problem for one too long to read."""
         with open_text(self.path) as handle:
             for index, item in JsonStream(handle, self.shown).submissions():
-                yield Pending(self, index, item)
+                if item is TOO_LONG_VALUE:
+                    yield Problem(Location(self.shown, "record", index), "record", TOO_LONG)
+                else:
+                    yield Pending(self, index, item)
 
     def resolve_item(self, index: int, item: object) -> RawRecord | Problem:
         location = Location(self.shown, "record", index)
@@ -67,6 +72,7 @@ class JsonLinesSource:
     """One JSON object per line: a malformed line rejects that line only."""
 
     backend = "jsonl"
+    unit = "line"
 
     def __init__(self, path: Path, shown: str, mapping: Mapping):
         self.path, self.shown, self.mapping = Path(path), shown, mapping
@@ -76,13 +82,16 @@ class JsonLinesSource:
 
     def records(self) -> Iterator[RawRecord | Problem]:
         for item in self.items():
-            yield item.resolve()
+            yield item.resolve() if isinstance(item, Pending) else item
 
-    def items(self) -> Iterator[Pending]:
-        """Each non-blank line, not yet decoded (see Pending): decoding is left to whoever resolves it."""
+    def items(self) -> Iterator[Pending | Problem]:
+        """Each non-blank line, not yet decoded (see Pending): decoding is left to whoever resolves it. A line too
+        long for any submission is a Problem, and is never held whole."""
         with open(self.path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
+            for number, line in enumerate(bounded_lines(handle), start=1):
+                if line is None:
+                    yield Problem(Location(self.shown, "line", number), "line", TOO_LONG)
+                elif line.strip():
                     yield Pending(self, number, line)
 
     def resolve_item(self, number: int, line: str) -> RawRecord | Problem:

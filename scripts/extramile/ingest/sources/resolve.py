@@ -7,15 +7,21 @@ import hashlib
 import re
 
 from extramile.ingest.mapping import Mapping, norm_key
-from extramile.ingest.normalise import as_text, timestamp
-from extramile.ingest.records import Location, RawRecord
+from extramile.ingest.normalise import as_text, lone_surrogate, timestamp
+from extramile.ingest.records import Location, Problem, RawRecord
 from extramile.ingest.spam import backend_says_spam
 
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 
 
 def resolve(native: dict, mapping: Mapping, location: Location, backend: str, *,
-            raw_id: object = None, received: object = None, spam: str | None = None) -> RawRecord:
+            raw_id: object = None, received: object = None, spam: str | None = None) -> RawRecord | Problem:
+    """The record's fields sorted by `mapping`; a Problem for a record holding text that is not text."""
+    problem = surrogate_problem(native, location)
+    if problem is None and (raw_id is not None or received is not None):
+        problem = surrogate_problem({"id": raw_id, "received": received}, location)
+    if problem is not None:
+        return problem
     by_key: dict[str, tuple[str, object]] = {}
     dropped: list[str] = []
     for key, value in native.items():
@@ -64,6 +70,17 @@ def resolve(native: dict, mapping: Mapping, location: Location, backend: str, *,
         received=timestamp(when, mapping.received_format, mapping.timezone) if _text(when).strip() else None,
         private=private, honeypot=honeypot, spam=spam, dropped=dropped, backend=backend,
     )
+
+
+def surrogate_problem(fields: dict, location: Location) -> Problem | None:
+    """The record rejected, naming the field, when a key or value holds a lone surrogate (JSON's "\\ud800")."""
+    found = lone_surrogate(fields)
+    if found is None:
+        return None
+    field, char, position = found
+    return Problem(location, field or "record",
+                   f"holds \\u{ord(char):04x} at character {position}: half of a UTF-16 pair (a JSON \\u escape), "
+                   "which is not text; correct or remove it at the source")
 
 
 def source_id(backend: str, raw: object) -> str | None:
