@@ -25,11 +25,19 @@ PLACEHOLDERS = {
     "address": "[street address removed]",
 }
 
-_LOCAL_PART_REVERSED = re.compile(r"[A-Za-z0-9._%+\-]{1,64}")  # read backwards from the `@`
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62})(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
-# A phone number: an optional +, then 7 to 15 digits in groups joined by at most two of space . - ( ).
-_PHONE = re.compile(r"(?<![\w+])(\+|\(?)\d(?:[ .\-()\u00a0]{0,2}\d){6,14}(?![\w])")
-_DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+# An address is found from its `@` (a search over the local part would retry it from every start: quadratic on
+# `a.a.a….a@`); its local part is then read backwards from the `@`, at most 64 characters.
+_EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9._%+\-])@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_LOCAL_PART_REVERSED = re.compile(r"[A-Za-z0-9._%+\-]{1,64}")
+# A phone number: 9 to 15 digits (an optional + or 00 first) with spaces, tabs, ( ) . - / between them, not inside
+# a word or a path, and not a date. Within one run of digits and separators a match can only start at the run's
+# first possible start (trying every later start is what made the pattern quadratic), so each run of nine
+# digits or more is found once and matched once, from that start.
+_PHONE_RUN = re.compile(r"(?<![\d \t().\-/])(?:[ \t().\-/]*+\d){9}[\d \t().\-/]*+")
+_PHONE_START = re.compile(r"(?<![\w/.-])(?:\+|00)?\(?\d")
+_PHONE_AT = re.compile(r"(?:\+|00)?\(?\d[\d \t().\-/]{6,}\d(?![\w/])")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_NOT_DIGITS = str.maketrans("", "", "+() \t.-/")
 _STREET_WORDS = (
     "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Close|"
     "Crescent|Gardens|Square|Sq|Parkway|Pkwy|Highway|Hwy|Straße|Strasse|Rue|Calle|Via"
@@ -76,30 +84,24 @@ def redact(text: str, allowed: frozenset[str] = frozenset()) -> tuple[str, list[
 
 
 def _emails(text: str):
-    at = text.find("@")
-    while at >= 0:
+    if "@" not in text:
+        return
+    for match in _EMAIL_AT.finditer(text):
+        at = match.start()
         local = _LOCAL_PART_REVERSED.match(text[max(0, at - 64):at][::-1])
-        domain = _DOMAIN.match(text, at + 1, at + 1 + 255) if local else None
-        if local and domain:
-            start = at - local.end()
-            while start < at and text[start] == ".":  # a sentence's full stop is not part of the address
-                start += 1
-            end = domain.end()
-            while text[end - 1] in ".-":
-                end -= 1
-            if start < at and "." in text[at + 1:end]:
-                yield Contact("e-mail", start, end, text[start:end])
-        at = text.find("@", at + 1)
+        start = at - local.end() if local else at
+        while start < at and text[start] == ".":  # a sentence's full stop is not part of the address
+            start += 1
+        yield Contact("e-mail", start, match.end(), text[start:match.end()])
 
 
 def _phones(text: str):
-    for match in _PHONE.finditer(text):
-        value = match[0].rstrip(" .-(")
-        digits = sum(ch.isdigit() for ch in value)
-        international = value.startswith(("+", "("))
-        if digits < 7 or (digits < 9 and not international) or _DATE_LIKE.fullmatch(value):
-            continue
-        yield Contact("phone", match.start(), match.start() + len(value), value)
+    for run in _PHONE_RUN.finditer(text):
+        begin = run.start() - 1 if run.start() and text[run.start() - 1] == "+" else run.start()
+        start = _PHONE_START.search(text, begin, run.end())
+        match = _PHONE_AT.match(text, start.start()) if start else None
+        if match and 9 <= len(match[0].translate(_NOT_DIGITS)) <= 15 and not _DATE_LIKE.match(match[0]):
+            yield Contact("phone", match.start(), match.end(), match[0])
 
 
 def _addresses(text: str):

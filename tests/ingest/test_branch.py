@@ -40,7 +40,7 @@ def test_branch_gets_one_commit_listing_the_drafts(repo, ingest, tmp_path):
     for item in report["new"]:
         assert f"- {item['path']} ({item['id']})" in log
     files = git(repo, "show", "--name-only", "--format=", "ingest/2024-05").split()
-    assert sorted(files) == sorted(item["path"] for item in report["new"])
+    assert sorted(files) == sorted([*(item["path"] for item in report["new"]), "content/ledger.jsonl"])
     assert git(repo, "rev-list", "--count", "main..ingest/2024-05").strip() == "1"
     assert git(repo, "rev-parse", "ingest/2024-05~1") == git(repo, "rev-parse", "main")
 
@@ -140,7 +140,7 @@ def test_an_error_mid_run_takes_the_run_back(repo, tmp_path, monkeypatch):
     report = run(Options(root=repo, sources=[export], branch="ingest/x"))  # the same command again: all of it
     assert report.committed and len(report.new) == 5
     assert git(repo, "branch", "--show-current").strip() == "main"
-    assert len(git(repo, "show", "--name-only", "--format=", "ingest/x").split()) == 5
+    assert len(git(repo, "show", "--name-only", "--format=", "ingest/x").split()) == 5 + 1  # and the ledger
 
 
 def test_ctrl_c_mid_run_takes_the_run_back(repo, ingest, tmp_path, monkeypatch):

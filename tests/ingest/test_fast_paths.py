@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from extramile.ingest import parallel, write
 from extramile.ingest.dedupe import Index
 from extramile.ingest.mapping import BASE
-from extramile.ingest.normalise import match_term, private_details
+from extramile.contacts import find as find_contacts
+from extramile.ingest.normalise import match_term
 from extramile.ingest.parallel import Known, drafted
 from extramile.ingest.pipeline import Options, run
 from extramile.ingest.prepare import Draft, prepare
@@ -97,11 +98,11 @@ FULL_PHONE = re.compile(r"(?<![\w/.-])(?:\+|00)?\(?\d[\d \t().\-/]{6,}\d(?![\w/]
                                                 "2024/05/2024", "1234567890123456"]), st.text(max_size=4)),
                      max_size=14).map("".join))
 def test_the_phone_look_finds_what_the_full_pattern_finds(text):
-    from extramile.ingest import normalise
+    from extramile import contacts
 
     slow = [m for m in FULL_PHONE.finditer(text)
-            if 9 <= len(re.sub(r"\D", "", m[0])) <= 15 and not normalise._DATE_LIKE.match(m[0].strip())]
-    assert ("a phone number" in private_details(text)) == bool(slow)
+            if 9 <= len(re.sub(r"\D", "", m[0])) <= 15 and not contacts._DATE_LIKE.match(m[0].strip())]
+    assert any(c.kind == "phone" for c in find_contacts(text)) == bool(slow)
 
 
 def test_link_farm_verdicts_are_unchanged():

@@ -8,7 +8,7 @@ import frontmatter
 import pytest
 import yaml
 
-from extramile.intake.store import IntakeStore
+from extramile.intake.store import DEFAULT_STORE, IntakeStore
 from extramile.schema import validate_story
 from extramile.slug import is_valid_slug
 from extramile.ingest.normalise import plain_line
@@ -40,12 +40,21 @@ def test_private_details_never_reach_content_and_stay_in_the_store(project, inge
     assert set(kept) == {item["id"] for item in result.report["new"]} - {"jsonl:wh_003"}
 
 
-def test_contact_details_inside_a_story_are_flagged_for_the_editor(project, ingest):
+def test_contact_details_inside_a_story_are_replaced_and_kept_in_the_store(project, ingest):
     result = ingest(project, "--json", FIXTURES / "formspree_export_with_bom.json")
     notes = {(note["path"], note["field"], note["message"]) for note in result.report["notes"]}
     path = "content/stories/posts/brakes-before-the-long-drive.md"
-    assert (path, "story", "contains an e-mail address: check it before publishing") in notes
-    assert (path, "story", "contains a phone number: check it before publishing") in notes
+    kept = "the original is in the private store (extramile submissions show)"
+    assert (path, "story", f"an e-mail address was replaced by '[e-mail removed]': {kept}") in notes
+    assert (path, "story", f"a phone number was replaced by '[phone number removed]': {kept}") in notes
+    draft = (project / path).read_text(encoding="utf-8")
+    assert "[e-mail removed]" in draft and "[phone number removed]" in draft
+    submission_id = frontmatter.loads(draft)["source"]["id"]
+    with IntakeStore(project / DEFAULT_STORE) as store:
+        removed = store.get(submission_id).private["removed"]
+    assert {item["kind"] for item in removed} == {"e-mail", "phone"}
+    for item in removed:
+        assert item["text"] not in draft and item["field"] == "story"
 
 
 def test_setting_fields_are_dropped_and_reported(project, ingest):

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from extramile.contacts import find as find_contacts
+
 from extramile.ingest import normalise as n
 from extramile.ingest.prepare import Draft, Rejected, prepare, raw_limit
 from extramile.ingest.records import Location, RawRecord
@@ -59,7 +61,7 @@ def best(function, *args, repeat: int = 5) -> float:
 
 def patterns(text: str) -> None:
     """What runs over a story's text: the private-detail and link-farm looks, the one-line cleaning."""
-    n.private_details(text)
+    find_contacts(text)
     link_farm("A title", text)
     n.plain_line(text)
 
@@ -90,7 +92,7 @@ def test_the_story_limit_is_checked_before_any_pattern(vocabulary, monkeypatch):
         raise AssertionError("a pattern ran over a story longer than the limit")
 
     monkeypatch.setattr(module, "spam_reason", never)
-    monkeypatch.setattr(module.n, "private_details", never)
+    monkeypatch.setattr(module.contacts, "redact", never)
     monkeypatch.setattr(module, "sanitize_markdown", never)
     outcome = prepare(record(repeated("12/ ", EXACT + 1)), vocabulary)
     assert isinstance(outcome, Rejected)

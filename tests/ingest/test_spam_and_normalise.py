@@ -86,7 +86,9 @@ def test_split_list():
     ("in 2019 we paid 1,250 pounds", []),
 ])
 def test_private_details(text, found):
-    assert n.private_details(text) == found
+    from extramile.contacts import DESCRIPTIONS, find
+
+    assert [DESCRIPTIONS[c.kind] for c in find(text)] == found
 
 
 def test_fingerprint_ignores_case_and_spacing_only():

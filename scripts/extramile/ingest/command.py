@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--branch", metavar="NAME", help="commit the new drafts on a new branch NAME, then come back")
+    parser.add_argument("--reconsider", action="append", default=[], metavar="ID",
+                        help="draft this submission again although the ledger holds a decision on it (repeatable)")
     parser.add_argument("--lock-timeout", type=float, default=300.0, metavar="SECONDS",
                         help="how long to wait for another ingest to finish (default: 300)")
     parser.set_defaults(func=main)
@@ -47,6 +49,7 @@ def main(args: argparse.Namespace) -> int:
         report = run(Options(
             root=root, sources=list(args.sources), mapping=args.mapping, format=args.format, store=args.store,
             dry_run=args.dry_run, branch=args.branch, lock_timeout=args.lock_timeout,
+            reconsider=frozenset(args.reconsider),
         ))
     except (UsageError, GitError, LockTimeout, FileNotFoundError) as error:
         _say(str(error), error)

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from extramile.ingest.normalise import fingerprint
+from extramile.ledger import HANDLED, LEDGER_FILE, Decision, Ledger
 from extramile.ingest.prepare import Draft
 from extramile.slug import slug_key
 
@@ -28,6 +29,25 @@ class Index:
     by_id: dict[str, str] = field(default_factory=dict)
     by_fingerprint: dict[bytes, str] = field(default_factory=dict)
     slug_keys: set[str] = field(default_factory=set)
+    # Editors' decisions (the ledger, from every branch): a submission drafted, published, rejected, withdrawn,
+    # marked spam or erased is never drafted again, whatever files the working tree holds.
+    decided: dict[str, Decision] = field(default_factory=dict)
+    decided_fingerprints: dict[bytes, Decision] = field(default_factory=dict)
+
+    def remember(self, ledger: Ledger, reconsider: frozenset[str] = frozenset()) -> None:
+        """Take in the ledger's decisions, except those an editor asked to reconsider."""
+        for decision in ledger:
+            if decision.state in HANDLED and decision.id not in reconsider:
+                self.decided[decision.id] = decision
+                if decision.fingerprint:
+                    self.decided_fingerprints[bytes.fromhex(decision.fingerprint)] = decision
+
+    def known(self, submission_id: str) -> str | None:
+        """Where a submission with this id already is (a story, or a decision), if anywhere."""
+        if submission_id in self.by_id:
+            return self.by_id[submission_id]
+        decision = self.decided.get(submission_id)
+        return _decided(decision) if decision is not None else None
 
     @classmethod
     def scan(cls, stories_dir: Path) -> "Index":
@@ -46,12 +66,16 @@ class Index:
         return index
 
     def find(self, draft: Draft) -> tuple[str, Path] | None:
-        """("id" | "content", the story it duplicates), or None for a new story."""
-        if draft.id in self.by_id:
-            return "id", Path(self.by_id[draft.id])
+        """("id" | "content", the story or decision it duplicates), or None for a new story."""
+        known = self.known(draft.id)
+        if known is not None:
+            return "id", Path(known)
         digest = bytes.fromhex(draft.fingerprint)
         if digest in self.by_fingerprint:
             return "content", Path(self.by_fingerprint[digest])
+        decision = self.decided_fingerprints.get(digest)
+        if decision is not None and decision.id not in self.by_id:
+            return "content", Path(_decided(decision))
         return None
 
     def add(self, draft: Draft, path: Path) -> None:
@@ -59,6 +83,11 @@ class Index:
         self.by_id.setdefault(draft.id, shown)
         self.by_fingerprint.setdefault(bytes.fromhex(draft.fingerprint), shown)
         self.slug_keys.add(slug_key(path.stem))
+
+
+def _decided(decision: Decision) -> str:
+    """How a decision is shown as the place a duplicate already is: `<path or ledger> (<state> <id>)`."""
+    return f"{decision.path or LEDGER_FILE} ({decision.state} {decision.id})"
 
 
 def _read(path: Path) -> tuple[str | None, str | None, str]:

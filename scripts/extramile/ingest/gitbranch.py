@@ -160,7 +160,7 @@ def _remove(branch: Branch, written: list[Path]) -> int:
             stdin=_nul(str(path) for path in existing))
     for path in existing:
         path.unlink(missing_ok=True)
-    return len(existing)
+    return sum(1 for path in existing if path.suffix == ".md")  # drafts; the ledger they were recorded in aside
 
 
 def _go_back(branch: Branch) -> None:

@@ -225,48 +225,6 @@ def _google_or_known(text: str) -> dt.datetime | None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Private details in a story's text, and the content fingerprint
-# ---------------------------------------------------------------------------------------------------------
-
-# Every pattern here runs in time linear in its input (a story may hold 80,000 crafted characters before its
-# length is checked against the exact limit): no two quantifiers can share a character, and repetition is bounded.
-# An address: one character of a local part is enough to call it one, so the search starts at the `@` (only a
-# `+` over the whole local part would retry it from every start: quadratic on `a.a.a….a@`).
-_EMAIL_IN_TEXT = re.compile(r"(?<=[A-Za-z0-9._%+\-])@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# A phone number: 9 to 15 digits (an optional + first) with spaces, tabs, ( ) . - / between them, not inside a word
-# or a path, and not a date. Within one run of digits and separators, `(?<![\w/.-])(?:\+|00)?\(?\d[…]{6,}\d(?![\w/])`
-# can only match from the run's first possible start to its last digit not followed by a word character or /
-# (greedy), and every later start in the run fails: trying them all is what made it quadratic (30 s for 80,000
-# characters of ` 12/ 12/…`). So each run of nine digits or more is found once, and matched once, from that start.
-_PHONE_RUN = re.compile(r"(?<![\d \t().\-/])(?:[ \t().\-/]*+\d){9}[\d \t().\-/]*+")
-_PHONE_START = re.compile(r"(?<![\w/.-])(?:\+|00)?\(?\d")
-_PHONE_AT = re.compile(r"(?:\+|00)?\(?\d[\d \t().\-/]{6,}\d(?![\w/])")
-_NINE_DIGITS = re.compile(r"\d(?:[ \t().\-/]*+\d){8}")  # part of every phone number, much quicker to look for
-_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
-_NOT_DIGITS = str.maketrans("", "", "+() \t.-/")
-
-
-def private_details(text: str) -> list[str]:
-    """What in `text` looks like an e-mail address or a phone number: for the editor to check, never removed."""
-    found: list[str] = []
-    if "@" in text and _EMAIL_IN_TEXT.search(text):
-        found.append("an e-mail address")
-    if _NINE_DIGITS.search(text) and _has_phone_number(text):
-        found.append("a phone number")
-    return found
-
-
-def _has_phone_number(text: str) -> bool:
-    for run in _PHONE_RUN.finditer(text):
-        begin = run.start() - 1 if run.start() and text[run.start() - 1] == "+" else run.start()
-        start = _PHONE_START.search(text, begin, run.end())
-        match = _PHONE_AT.match(text, start.start()) if start else None
-        if match and 9 <= len(match[0].translate(_NOT_DIGITS)) <= 15 and not _DATE_LIKE.match(match[0]):
-            return True
-    return False
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Text that is not text: lone surrogates
 # ---------------------------------------------------------------------------------------------------------
 
@@ -308,6 +266,10 @@ def shown_text(text: str) -> str:
     """`text` as it can be printed: a lone surrogate written as its escape (\\ud800)."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
 
+
+# ---------------------------------------------------------------------------------------------------------
+# The content fingerprint (contact details in a story's text: extramile/contacts.py)
+# ---------------------------------------------------------------------------------------------------------
 
 def fingerprint(title: str, body: str) -> str:
     """Equal for the same story told twice, whatever its id, spacing or case."""

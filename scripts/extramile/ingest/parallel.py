@@ -162,8 +162,9 @@ def _stages(item: object, job: Job) -> tuple:
         return item, outcome, render(outcome) if isinstance(outcome, Draft) else None
     index = job.index
     submission_id = item.id or derived_id(item)
-    if index is not None and submission_id in index.by_id:
-        return Known(submission_id, item.location, index.by_id[submission_id]), None, None
+    known = index.known(submission_id) if index is not None else None
+    if known is not None:
+        return Known(submission_id, item.location, known), None, None
     outcome = prepare(item, job.vocabulary, job.values)
     if not isinstance(outcome, Draft):
         return None, outcome, None

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extramile import ledger as ledgers
 from extramile.ingest import gitbranch
 from extramile.ingest.dedupe import Index
 from extramile.ingest.lock import LOCK_FILE, IngestLock
@@ -34,6 +35,7 @@ class Options:
     batch: int = 256  # drafts flushed to disk together
     processes: int = field(default_factory=default_processes)  # for preparing long sources
     lock_timeout: float = 300.0
+    reconsider: frozenset[str] = frozenset()  # ids to draft again despite the ledger's decision
 
 
 def run(options: Options) -> Report:
@@ -63,8 +65,9 @@ def run(options: Options) -> Report:
         with gitbranch.on_branch(branch, ingest.written):
             ingest.all_sources()
             entries = [(item["path"], item["id"]) for item in report.new]
-            report.committed = gitbranch.finish(branch, [root / path for path, _ in entries],
-                                                gitbranch.commit_message(entries))
+            # The ledger's new lines travel in the same commit as the drafts they record.
+            paths = [root / path for path, _ in entries] + ([root / ledgers.LEDGER_FILE] if entries else [])
+            report.committed = gitbranch.finish(branch, paths, gitbranch.commit_message(entries))
     return report
 
 
@@ -74,6 +77,19 @@ class _Ingest:
         self.root, self.stories, self.vocabulary, self.mapping = root, stories, vocabulary, mapping
         self.store_path, self.options, self.report = store_path, options, report
         self.index = Index.scan(stories)
+        try:
+            ledger = ledgers.load_everywhere(root)
+        except ledgers.LedgerError as error:
+            raise UsageError(str(error)) from None
+        for submission_id in sorted(options.reconsider):
+            decision = ledger.get(submission_id)
+            if decision is None:
+                raise UsageError(f"--reconsider {submission_id}: the ledger holds no decision on it")
+            if decision.state == "erased":
+                raise UsageError(f"--reconsider {submission_id}: it is erased; its sender's details are gone")
+        self.index.remember(ledger, options.reconsider)
+        self._decisions: list[ledgers.Decision] = []
+        self._ledger_before: bytes | None = None
         self._store: IntakeStore | None = None
         self._writer: DraftWriter | None = None
         self._stories_shown = _shown(stories, root)
@@ -91,15 +107,36 @@ class _Ingest:
                 self.report.sources.append(source.shown)
                 self._one_source(source, writer)
             self._collect(writer.finish())
+            self._record_decisions()
         finally:
             writer.close()
             if self._store is not None:
                 self._store.close()
 
+    def _record_decisions(self) -> None:
+        """Each new draft as a `drafted` line in the working tree's ledger (the branch's, with --branch)."""
+        if self.options.dry_run or not self._decisions:
+            return
+        path = self.root / ledgers.LEDGER_FILE
+        self._ledger_before = path.read_bytes() if path.exists() else b""
+        ledger = ledgers.load(self.root)
+        for decision in self._decisions:
+            ledger.record(decision)
+        ledgers.save(self.root, ledger)
+
     def written(self) -> list[Path]:
-        """The drafts this run wrote so far, for --branch to take back; its temp files are removed now."""
+        """The drafts this run wrote so far, for --branch to take back; its temp files are removed now, and the
+        ledger is put back as it was."""
+        ledger: list[Path] = []
+        if self._ledger_before is not None:
+            path = self.root / ledgers.LEDGER_FILE
+            if self._ledger_before:  # it was committed before the run (content/ was clean): back as it was
+                gitbranch.git(self.root, "reset", "--quiet", "--", ledgers.LEDGER_FILE)
+                path.write_bytes(self._ledger_before)
+            else:
+                ledger = [path]  # new with this run: removed (and unstaged) with the drafts
         remove_stale_temps(self.stories)
-        return [self.stories / name for name in self._writer.made] if self._writer is not None else []
+        return ledger + ([self.stories / name for name in self._writer.made] if self._writer is not None else [])
 
     def _one_source(self, source, writer: DraftWriter) -> None:
         try:
@@ -158,11 +195,17 @@ class _Ingest:
                              fingerprint=draft.store_fingerprint)
             for draft in drafts if draft.backend != "store" and draft.private
         ]
-        if not records:
+        # A receiver's submission is stored already: only the contact details its draft lost are added.
+        removed = {draft.id: {"removed": draft.private["removed"]}
+                   for draft in drafts if draft.backend == "store" and draft.private.get("removed")}
+        if not records and not removed:
             return
         if self._store is None:
             self._store = IntakeStore(self.store_path)
-        self._store.add_many(records)  # one transaction for the whole batch
+        if records:
+            self._store.add_many(records)  # one transaction for the whole batch
+        if removed:
+            self._store.add_private(removed)
 
     def _collect(self, written) -> None:
         for draft, result in written:
@@ -171,6 +214,8 @@ class _Ingest:
                 continue
             shown = f"{self._stories_shown}/{result.name}" if result.parent == self.stories else _shown(result, self.root)
             self.report.add_new(shown, draft.id, draft.location)
+            self._decisions.append(ledgers.Decision(draft.id, "drafted", ledgers.now(), path=shown,
+                                                    branch=self.report.branch, fingerprint=draft.fingerprint))
             for note in draft.notes:
                 self.report.add_note(note, shown)
 

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from extramile import contacts
 from extramile.ingest import normalise as n
 from extramile.ingest.mapping import norm_key
 from extramile.ingest.records import Location, Problem, RawRecord
@@ -26,7 +27,6 @@ MAX_RAW_TAGS = 4 * MAX_TAGS  # given, before unknown and repeated ones are left 
 SETTING_KEYS = {"template", "hide", "save_as", "status", "url", "layout", "permalink", "slug", "draft", "featured",
                 "source", "date", "search", "tags_name", "authors", "categories", "links", "pin", "readtime"}
 _CJK_SENTENCE_END = re.compile(r"(?<=[。！？])")
-_FREE_TEXT = ("title", "story", "business", "told_by", "description")
 _VOCABULARY_FIELDS = {"industry": "industries", "channel": "channels"}
 
 
@@ -101,13 +101,16 @@ def prepare(record: RawRecord, vocabulary: Vocabulary, values: dict | None = Non
     reason = spam_reason(record, title, story_text)
     if reason:
         return Spam(loc, submission_id, reason)
-    if n.private_details("\n".join(text.get(name, "") for name in _FREE_TEXT)):  # one pass, then which field
-        for name in _FREE_TEXT:
-            for what in n.private_details(text.get(name, "")):
-                notes.append(Problem(loc, name, f"contains {what}: check it before publishing"))
     body = sanitize_markdown(story_text).strip()
     if body != story_text:
         notes.append(Problem(loc, "story", "raw HTML, unsafe links or attribute lists were removed or escaped"))
+    # A contact detail in the text never reaches the draft (nor git): a visible placeholder stands in its
+    # place, and the original is kept with the submission's private details for the editor.
+    removed: list[dict[str, str]] = []
+    title, body = _redacted(loc, "title", title, removed, notes), _redacted(loc, "story", body, removed, notes)
+    for name in ("business", "told_by", "description"):
+        if name in text:
+            text[name] = _redacted(loc, name, text[name], removed, notes)
 
     vocab: dict[str, str] = {}
     for name, kind in _VOCABULARY_FIELDS.items():
@@ -165,9 +168,20 @@ def prepare(record: RawRecord, vocabulary: Vocabulary, values: dict | None = Non
         return Rejected(loc, submission_id, list(problems.values()), notes)
     return Draft(
         location=loc, id=submission_id, slug=story_slug(story.title), metadata=story.front_matter(), body=body,
-        fingerprint=n.fingerprint(story.title, body), received=record.received, private=dict(record.private),
+        fingerprint=n.fingerprint(story.title, body), received=record.received,
+        private={**record.private, "removed": removed} if removed else dict(record.private),
         public_fields=sub.public_fields(), backend=record.backend, notes=notes,
     )
+
+
+def _redacted(loc: Location, name: str, value: str, removed: list[dict[str, str]], notes: list[Problem]) -> str:
+    text, found = contacts.redact(value)
+    for contact in found:
+        removed.append({"field": name, "kind": contact.kind, "text": contact.text})
+        notes.append(Problem(loc, name, f"{contacts.DESCRIPTIONS[contact.kind]} was replaced by "
+                                        f"{contacts.PLACEHOLDERS[contact.kind]!r}: the original is in the private "
+                                        "store (extramile submissions show)"))
+    return text
 
 
 def _raw_tags(value: object) -> tuple[list[str], str | None]:

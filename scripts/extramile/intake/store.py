@@ -178,6 +178,18 @@ class IntakeStore:
                                 " ORDER BY received, id", (email.strip(),))
         return [_record(row) for row in rows]
 
+    def add_private(self, details: dict[str, dict]) -> None:
+        """Merge more private details into stored submissions (the originals of contact details a draft lost)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany("UPDATE submissions SET private = json_patch(private, ?) WHERE id = ?",
+                                 [(json.dumps(extra, ensure_ascii=False, sort_keys=True), submission_id)
+                                  for submission_id, extra in details.items()])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def is_erased(self, submission_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM erased WHERE id = ?", (submission_id,)).fetchone() is not None
 
