@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pytest
 
@@ -100,10 +102,14 @@ def test_with_javascript_a_story_is_sent_once_and_lands_on_the_thank_you_page(li
     with page.expect_response(lambda response: response.url.endswith("/submissions")) as answer:
         page.locator("button[type=submit]").dblclick()
     assert answer.value.status == 201  # the script's JSON post, not the browser's form post
-    page.wait_for_url(f"{live.site}/submit/thanks/")
+    page.wait_for_url(re.compile(re.escape(f"{live.site}/submit/thanks/?ref=") + "sub_[0-9a-f]{20}$"))
     assert page.locator("article h1").first.inner_text().strip().rstrip("¶").strip() == "Thank you"
     assert len([p for p in posts if p.url.startswith(live.receiver)]) == 1  # the double click sent it once
     [record] = titles(live.store, "A birthday cake rescued at closing time")
+    # The reference the sender quotes to have it deleted: the stored id, shown on the thank-you page.
+    assert page.url.endswith(f"?ref={record.id}")
+    assert page.locator("#submission-reference").is_visible()
+    assert page.locator("#submission-reference code").inner_text() == record.id
     assert record.status == "accepted"
     assert record.fields["tags"] == ["personal-touch", "off-script"]
     assert record.fields["perspective"] == "business" and record.fields["month"] == "2023-04"
@@ -149,6 +155,22 @@ def test_without_javascript_the_form_posts_and_errors_come_back_next_to_their_fi
     assert titles(live.store, "The librarian who stayed late") == []
     page.check("#sf-tags-community")
     page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{live.site}/submit/thanks/")
+    page.wait_for_url(re.compile(re.escape(f"{live.site}/submit/thanks/?ref=") + "sub_[0-9a-f]{20}$"))
     [record] = titles(live.store, "The librarian who stayed late")
     assert record.fields["tags"] == ["community"]
+    # Without a script the page cannot read its address: it says where the reference is instead.
+    assert page.url.endswith(f"?ref={record.id}")
+    assert "that code is your reference" in page.locator("article").inner_text()
+    assert not page.locator("#submission-reference").is_visible()
+
+
+def test_the_thank_you_page_shows_only_a_reference_of_the_right_shape_and_only_as_text(live, context_factory):
+    page = context_factory().new_page()
+    good_ref = "sub_0123456789abcdef0123"
+    page.goto(f"{live.site}/submit/thanks/?ref={good_ref}")
+    assert page.locator("#submission-reference code").inner_text() == good_ref
+    for ref in ('"><img src=x onerror="window.pwned=1">', "sub_<b>x</b>", "SUB_0123456789ABCDEF0123"):
+        page.goto(f"{live.site}/submit/thanks/?" + urlencode({"ref": ref}))
+        assert not page.locator("#submission-reference").is_visible(), ref
+        assert page.locator("#submission-reference code").inner_text() == "", ref
+        assert page.evaluate("window.pwned") is None

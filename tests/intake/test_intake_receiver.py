@@ -24,8 +24,10 @@ def test_a_form_post_is_stored_and_answered_303_to_the_thank_you_page(client, st
     response = client.post("/submissions", data=GOOD, headers={**FORM_HEADERS, "User-Agent": "Browser/1.0"},
                            follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == THANKS
     [record] = rows(store_path)
+    # The thank-you page, with the reference the sender quotes to ask for deletion; the body says it too.
+    assert response.headers["location"] == f"{THANKS}?ref={record.id}"
+    assert f"<code>{record.id}</code>" in response.text
     assert record.status == "accepted"
     assert record.id.startswith("sub_")
     assert record.fields == FormSubmission.from_fields(GOOD).public_fields()
@@ -44,7 +46,7 @@ def test_a_json_post_is_stored_and_answered_with_json(client, store_path):
     body = response.json()
     assert body["ok"] is True and body["thanks"] == THANKS
     [record] = rows(store_path)
-    assert body["id"] == record.id
+    assert body["id"] == body["reference"] == record.id
     assert record.fields["anonymous"] is True
     assert response.headers["access-control-allow-origin"] == SITE
 
@@ -52,13 +54,13 @@ def test_a_json_post_is_stored_and_answered_with_json(client, store_path):
 def test_the_thank_you_page_is_on_the_origin_the_visitor_came_from(client):
     response = client.post("/submissions", data=GOOD, headers={"Origin": "http://localhost:8000"},
                            follow_redirects=False)
-    assert response.headers["location"] == "http://localhost:8000/submit/thanks/"
+    assert response.headers["location"].startswith("http://localhost:8000/submit/thanks/?ref=sub_")
 
 
 def test_the_thank_you_page_keeps_the_site_path(make_client):
     client = make_client(site_url="https://example.org/stories/")
     response = client.post("/submissions", data=GOOD, headers={"Origin": "https://example.org"}, follow_redirects=False)
-    assert response.headers["location"] == "https://example.org/stories/submit/thanks/"
+    assert response.headers["location"].startswith("https://example.org/stories/submit/thanks/?ref=sub_")
 
 
 def test_the_same_submission_sent_twice_is_stored_once(client, store_path):
@@ -67,6 +69,7 @@ def test_the_same_submission_sent_twice_is_stored_once(client, store_path):
     third = client.post("/submissions", data=GOOD, headers=FORM_HEADERS, follow_redirects=False)
     assert (first.status_code, second.status_code, third.status_code) == (201, 200, 303)
     assert first.json()["id"] == second.json()["id"]
+    assert third.headers["location"] == f"{THANKS}?ref={first.json()['id']}"  # the same reference each time
     assert len(rows(store_path)) == 1
     client.post("/submissions", json=good(title="Another story entirely"), headers=FORM_HEADERS)
     assert len(rows(store_path)) == 2
@@ -159,7 +162,9 @@ def test_a_filled_honeypot_is_answered_like_success_and_stored_as_spam(client, s
     robot = client.post("/submissions", data=good(title="A robot story", website="http://spam.example"),
                         headers=FORM_HEADERS, follow_redirects=False)
     assert robot.status_code == human.status_code == 303
-    assert robot.headers["location"] == human.headers["location"]
+    # The same page, each with a reference of the same shape: the robot learns nothing.
+    assert robot.headers["location"].split("?ref=sub_")[0] == human.headers["location"].split("?ref=sub_")[0] == THANKS
+    assert len(robot.headers["location"]) == len(human.headers["location"])
     robot_json = client.post("/submissions", json=good(title="A robot story, again", website="x", tags=[]),
                              headers=FORM_HEADERS)
     assert robot_json.status_code == 201 and robot_json.json()["ok"] is True  # even when invalid
@@ -205,7 +210,7 @@ def test_posts_from_the_receivers_own_page_and_from_non_browsers_are_taken(clien
                              headers={"Origin": "http://localhost:8001"}, follow_redirects=False)
     curl = client.post("/submissions", data=good(title="Sent with curl"), follow_redirects=False)
     assert own.status_code == curl.status_code == other_name.status_code == 303
-    assert own.headers["location"] == THANKS  # back to the site, not to the receiver
+    assert own.headers["location"].startswith(THANKS + "?ref=sub_")  # back to the site, not to the receiver
     assert len(rows(store_path)) == 3
 
 

@@ -19,12 +19,12 @@ import frontmatter
 from extramile import ledger as ledgers
 from extramile.editorial import apply as applying
 from extramile.editorial.decisions import Change, EditorError, resolve
+from extramile.intake.config import RETENTION_DAYS, retention_days
 from extramile.intake.store import DEFAULT_STORE, IntakeStore, SubmissionRecord
 from extramile.paths import project_root
 
 # Decided submissions whose private details the retention rule removes after RETENTION_DAYS.
 DECIDED = frozenset({"published", "rejected", "withdrawn", "spam"})
-RETENTION_DAYS = 180  # the default; `extramile submissions purge --days N` or EXTRAMILE_RETENTION_DAYS
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
     purge = commands.add_parser("purge", help="the retention rule: drop private details of decided submissions")
     purge.add_argument("--days", type=int, default=None,
-                       help=f"older than this many days since the decision (default {RETENTION_DAYS}, "
-                            "or EXTRAMILE_RETENTION_DAYS)")
+                       help="older than this many days since the decision (default: extra.intake.retention_days, "
+                            f"{RETENTION_DAYS} unless set, or EXTRAMILE_RETENTION_DAYS)")
     purge.add_argument("--dry-run", action="store_true")
     purge.set_defaults(func=run_purge)
 
@@ -197,10 +197,9 @@ def _exported(record: SubmissionRecord, decision: ledgers.Decision | None) -> di
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    import os
-
     root = project_root()
-    days = args.days if args.days is not None else int(os.environ.get("EXTRAMILE_RETENTION_DAYS", RETENTION_DAYS))
+    # Without --days, the period the Submit page promises (extra.intake.retention_days, or its variable).
+    days = args.days if args.days is not None else retention_days(root)
     if days < 0:
         print("extramile submissions purge: --days must be 0 or more", file=sys.stderr)
         return 2

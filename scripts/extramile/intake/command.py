@@ -69,5 +69,11 @@ def run(args: argparse.Namespace) -> int:
     origins = ", ".join(sorted(settings.allowed_origins))
     print(f"extramile intake: receiving on http://{settings.host}:{settings.port}/submissions for {origins}; "
           f"store {settings.store}", file=sys.stderr)
+    notify = settings.notify
+    if notify.enabled:  # said without the webhook's address or any password
+        told = [f"e-mail to {len(notify.email.to)} address(es) via {notify.email.host}:{notify.email.port} "
+                f"({notify.email.security})"] if notify.email else []
+        told += ["a webhook"] if notify.webhook else []
+        print(f"extramile intake: new submissions are notified by {' and '.join(told)}", file=sys.stderr)
     serve(settings, access_log=args.access_log, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -30,28 +32,33 @@ THANKS_PATH = "submit/thanks/"  # relative to the site's root, like every page U
 SUBMIT_PATH = "submit/"
 HONEYPOT = "website"
 ORIGINS_ENV = "EXTRAMILE_INTAKE_ORIGINS"  # extra allowed origins, separated by commas or spaces
+# The retention rule's default and variable, as `extramile submissions purge` reads them (editorial/private.py;
+# a test keeps the two defaults equal): the Submit page promises what the purge does.
+RETENTION_DAYS = 180
+RETENTION_ENV = "EXTRAMILE_RETENTION_DAYS"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"}
-_KEYS = {"provider", "url", "action", "honeypot", "thanks", "form_name"}
+_KEYS = {"provider", "url", "action", "honeypot", "thanks", "form_name", "privacy_contact", "retention_days",
+         "notify"}
+_EMAIL = re.compile(r"[^@\s<>\"'(),;:]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}")
 
 
 class IntakeConfigError(ValueError):
     """extra.intake in mkdocs.yml is not usable; the message says which key and why."""
 
 
-def intake_settings(extra: dict | None) -> dict:
+def intake_settings(extra: dict | None, environ: Mapping[str, str] | None = None) -> dict:
     """extra.intake from mkdocs.yml, completed: everything the Submit form's template needs.
 
     Returns provider, action (the form's action attribute; None for Netlify: the thank-you page), method,
     honeypot (the trap field's name), thanks (the thank-you page, site-relative), form_name, attributes (extra
     attributes of the <form>), hidden (hidden inputs a provider needs) and script ("json": the page's script
     posts JSON; "fetch": it posts the form with Accept: JSON; "native": it lets the browser post), and the
-    form's limits and messages, so that the page says what the receiver would say, before it posts.
+    form's limits and messages, so that the page says what the receiver would say, before it posts; privacy
+    (what the page tells the sender about what is kept, how long, and whom to ask for deletion). `notify` is
+    the receiver's alone (see notify_settings): the engines accept it and leave it.
     """
     extra = dict(extra or {})
-    unknown = set(extra) - _KEYS
-    if unknown:
-        raise IntakeConfigError(f"extra.intake: unknown key(s) {', '.join(sorted(unknown))}"
-                                f" (known: {', '.join(sorted(_KEYS))})")
+    _known(extra, _KEYS, "extra.intake")
     provider = extra.get("provider") or "receiver"
     if provider not in PROVIDERS:
         raise IntakeConfigError(f"extra.intake.provider: {provider!r} is not one of {', '.join(PROVIDERS)}")
@@ -61,7 +68,8 @@ def intake_settings(extra: dict | None) -> dict:
         raise IntakeConfigError("extra.intake.form_name: use letters, digits, - and _ only")
     settings = {"provider": provider, "method": "post", "thanks": thanks, "form_name": form_name,
                 "attributes": {}, "hidden": {}, "limits": dict(FIELD_LIMITS), "min_story": MIN_STORY,
-                "max_tags": MAX_TAGS, "messages": form_messages()}
+                "max_tags": MAX_TAGS, "messages": form_messages(),
+                "privacy": privacy_settings(extra, os.environ if environ is None else environ)}
     if provider == "receiver":
         action = str(extra.get("url") or extra.get("action") or DEFAULT_RECEIVER_URL)
         _require_http(action, "extra.intake.url")
@@ -86,6 +94,36 @@ def intake_settings(extra: dict | None) -> dict:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]{0,40}", settings["honeypot"]):
         raise IntakeConfigError("extra.intake.honeypot: use letters, digits, - and _ only")
     return settings
+
+
+def privacy_settings(extra: dict, environ: Mapping[str, str]) -> dict:
+    """What the privacy text on the Submit page needs: whom to ask for deletion, and the retention period.
+
+    contact: the address as shown (None: the text asks the sender to reply to the editors); contact_href: a
+    mailto: or http(s) link to it; retention_days: extra.intake.retention_days, else $EXTRAMILE_RETENTION_DAYS,
+    else 180, which is what `extramile submissions purge` uses when run without --days.
+    """
+    contact = str(extra.get("privacy_contact") or "").strip()
+    href = None
+    if contact:
+        address = contact[len("mailto:"):] if contact.lower().startswith("mailto:") else contact
+        if _EMAIL.fullmatch(address):
+            contact, href = address, "mailto:" + address
+        elif urlsplit(contact).scheme in ("http", "https") and urlsplit(contact).netloc:
+            href = contact
+        else:
+            raise IntakeConfigError("extra.intake.privacy_contact: an e-mail address or an http(s) address, "
+                                    f"not {contact!r}")
+    days = extra.get("retention_days")
+    if days is None or days == "":
+        days = environ.get(RETENTION_ENV) or RETENTION_DAYS
+    try:
+        days = int(str(days).strip())
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise IntakeConfigError(f"extra.intake.retention_days (or ${RETENTION_ENV}): a whole number of days, 0 or more")
+    return {"contact": contact or None, "contact_href": href, "retention_days": days}
 
 
 def _require_http(url: str, where: str) -> None:
@@ -130,6 +168,115 @@ class Limits:
     max_headers: int = 100  # header fields in one request (Apache's LimitRequestFields)
 
 
+SMTP_PASSWORD_ENV = "EXTRAMILE_SMTP_PASSWORD"  # the only place the SMTP password is read from
+SECURITY = {"starttls": 587, "ssl": 465, "none": 25}  # how the receiver talks to the mail server, and its port
+_NOTIFY_KEYS = {"email", "webhook", "attempts", "retry_delay", "timeout"}
+_EMAIL_KEYS = {"to", "from", "host", "port", "security", "username"}
+
+
+@dataclass(frozen=True)
+class EmailNotice:
+    """Where the editors' e-mail goes and through which server (extra.intake.notify.email)."""
+
+    to: tuple[str, ...]
+    sender: str  # the From address
+    host: str
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)  # from $EXTRAMILE_SMTP_PASSWORD only
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Telling editors about new submissions (extra.intake.notify): off unless an e-mail or a webhook is set."""
+
+    email: EmailNotice | None = None
+    webhook: str | None = field(default=None, repr=False)  # its address may hold a token: never printed
+    attempts: int = 5  # tries per notification, the first included
+    retry_delay: float = 30.0  # seconds before the second try; doubled before each next one (at most an hour)
+    timeout: float = 10.0  # seconds one try may take to connect or to hear back
+
+    @property
+    def enabled(self) -> bool:
+        return self.email is not None or self.webhook is not None
+
+
+def notify_settings(extra: object, environ: Mapping[str, str]) -> NotifySettings:
+    """extra.intake.notify, checked: a mistake stops the receiver at start with its key named, rather than
+    leaving editors waiting for messages that will never come."""
+    if extra is None:
+        return NotifySettings()
+    if not isinstance(extra, dict):
+        raise IntakeConfigError("extra.intake.notify: a mapping (email:, webhook:)")
+    _known(extra, _NOTIFY_KEYS, "extra.intake.notify")
+    numbers = {}
+    for key, kind, low in (("attempts", int, 1), ("retry_delay", float, 0), ("timeout", float, 0.1)):
+        value = extra.get(key)
+        if value is not None:
+            try:
+                numbers[key] = kind(value)
+            except (TypeError, ValueError):
+                numbers[key] = low - 1
+            if numbers[key] < low:
+                raise IntakeConfigError(f"extra.intake.notify.{key}: a number, at least {low}")
+    webhook = str(extra.get("webhook") or "").strip() or None
+    if webhook and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).hostname):
+        # The address is not repeated: a webhook's address often holds its secret.
+        raise IntakeConfigError("extra.intake.notify.webhook: must be an absolute http(s) address")
+    return NotifySettings(email=_email_notice(extra.get("email"), environ), webhook=webhook, **numbers)
+
+
+def _email_notice(extra: object, environ: Mapping[str, str]) -> EmailNotice | None:
+    if extra is None:
+        return None
+    if not isinstance(extra, dict):
+        raise IntakeConfigError("extra.intake.notify.email: a mapping (to:, from:, host:, ...)")
+    if "password" in extra:  # mkdocs.yml is in git: a password there is a published password
+        raise IntakeConfigError(f"extra.intake.notify.email.password: never in mkdocs.yml; set ${SMTP_PASSWORD_ENV}")
+    _known(extra, _EMAIL_KEYS, "extra.intake.notify.email")
+    to = extra.get("to")
+    if to is not None and not isinstance(to, (str, list, tuple)):
+        raise IntakeConfigError("extra.intake.notify.email.to: an address, or a list of them")
+    if isinstance(to, str):  # one address, or several separated by commas (an environment variable)
+        to = [address for address in re.split(r"[\s,;]+", to) if address]
+    to = [str(address).strip() for address in to or [] if str(address).strip()]
+    if not to:  # `to: !ENV [EXTRAMILE_NOTIFY_EMAIL, null]` with the variable unset: e-mail is off
+        return None
+    username = str(extra.get("username") or "").strip() or None
+    sender = str(extra.get("from") or "").strip() or (username if username and "@" in username else to[0])
+    for address in (*to, parseaddr(sender)[1]):  # From may carry a name: "Extra Mile <intake@example.org>"
+        if not _EMAIL.fullmatch(address):
+            raise IntakeConfigError(f"extra.intake.notify.email: {address!r} is not an e-mail address")
+    host = str(extra.get("host") or "").strip()
+    if not host:
+        raise IntakeConfigError("extra.intake.notify.email.host: the SMTP server that sends the editors' mail")
+    security = str(extra.get("security") or "starttls").lower()
+    if security not in SECURITY:
+        raise IntakeConfigError(f"extra.intake.notify.email.security: one of {', '.join(SECURITY)}")
+    try:
+        port = int(extra.get("port") or SECURITY[security])
+    except (TypeError, ValueError):
+        port = 0
+    if not 0 < port < 65536:
+        raise IntakeConfigError("extra.intake.notify.email.port: a port number")
+    password = environ.get(SMTP_PASSWORD_ENV) or None
+    if username and not password:
+        raise IntakeConfigError(f"extra.intake.notify.email.username is set: the password goes in ${SMTP_PASSWORD_ENV}")
+    if username and security == "none" and host not in _LOOPBACK:
+        raise IntakeConfigError("extra.intake.notify.email.security: none would send the password unencrypted;"
+                                " use starttls or ssl")
+    return EmailNotice(to=tuple(to), sender=sender, host=host, port=port, security=security, username=username,
+                       password=password)
+
+
+def _known(extra: dict, keys: set[str], where: str) -> None:
+    unknown = set(extra) - keys
+    if unknown:
+        raise IntakeConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}"
+                                f" (known: {', '.join(sorted(keys))})")
+
+
 @dataclass(frozen=True)
 class ReceiverSettings:
     root: Path
@@ -141,6 +288,7 @@ class ReceiverSettings:
     intake: dict = field(default_factory=lambda: intake_settings({}))
     limits: Limits = Limits()
     vocabulary: Path | None = None  # default: <root>/content/vocabulary.yml
+    notify: NotifySettings = NotifySettings()
 
     def site_path(self) -> str:
         path = urlsplit(self.site_url).path or "/"
@@ -211,7 +359,8 @@ def receiver_settings(
     environ = os.environ if environ is None else environ
     site = read_site_config(root)
     extra = site.get("extra") if isinstance(site.get("extra"), dict) else {}
-    intake = intake_settings(extra.get("intake") if isinstance(extra.get("intake"), dict) else {})
+    extra_intake = extra.get("intake") if isinstance(extra.get("intake"), dict) else {}
+    intake = intake_settings(extra_intake, environ)
     site_url = site_url or str(site.get("site_url") or DEFAULT_SITE_URL)
     if not site_url.endswith("/"):
         site_url += "/"
@@ -221,5 +370,13 @@ def receiver_settings(
     return ReceiverSettings(
         root=root, store=Path(store) if store else root / DEFAULT_STORE, site_url=site_url, host=host, port=port,
         allowed_origins=frozenset(origins), intake=intake, limits=limits or Limits(),
-        vocabulary=root / "content" / "vocabulary.yml",
+        vocabulary=root / "content" / "vocabulary.yml", notify=notify_settings(extra_intake.get("notify"), environ),
     )
+
+
+def retention_days(root: Path, environ: Mapping[str, str] | None = None) -> int:
+    """The retention period the Submit page promises, from the same place: what `extramile submissions purge`
+    should apply when run without --days."""
+    extra = read_site_config(Path(root)).get("extra")
+    intake = extra.get("intake") if isinstance(extra, dict) and isinstance(extra.get("intake"), dict) else {}
+    return privacy_settings(intake, os.environ if environ is None else environ)["retention_days"]

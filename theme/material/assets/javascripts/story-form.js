@@ -3,9 +3,26 @@
    story sent as JSON so that the receiver's errors come back in place, without leaving the page.
    Without this script the form still works: the browser's own validation, a plain POST, and the receiver's
    page that shows the form again with its errors. The messages come from the page (data-messages), which
-   takes them from the receiver's rules, so both say the same thing. */
+   takes them from the receiver's rules, so both say the same thing.
+   On the thank-you page it shows the sender's reference (the submission's id, which they quote to have what
+   they sent deleted), taken from the address's ?ref=: the receiver's redirect and this script put it there. */
+
 (function () {
   "use strict";
+
+  // A reference as the receiver makes them (extramile.intake.store.new_submission_id). Anything else in the
+  // address is someone else's text, and is not shown at all.
+  var REFERENCE = /^sub_[0-9a-f]{20}$/;
+
+  (function showReference() {
+    var box = document.getElementById("submission-reference");
+    var slot = box && box.querySelector(".em-reference__id");
+    if (!slot || !window.URLSearchParams) return;
+    var reference = new URLSearchParams(window.location.search).get("ref");
+    if (!reference || !REFERENCE.test(reference)) return;
+    slot.textContent = reference;  // text, never markup
+    box.hidden = false;
+  })();
 
   var form = document.getElementById("story-form");
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) {
@@ -191,8 +208,16 @@
       var data = null;
       try { data = await response.json(); } catch (ignored) { data = null; }
       if (response.ok) {
-        say("The story was sent. Taking you to the thank-you page…");
-        window.location.assign(thanks);
+        // Our receiver answers the story's id as its reference; the thank-you page shows it from ?ref=.
+        var reference = data && (data.reference || data.id);
+        var next = new URL(thanks);
+        if (typeof reference === "string" && REFERENCE.test(reference)) {
+          next.searchParams.set("ref", reference);
+          say("The story was sent; its reference is " + reference + ". Taking you to the thank-you page…");
+        } else {
+          say("The story was sent. Taking you to the thank-you page…");
+        }
+        window.location.assign(next.href);
         return;  // stay busy: the page is leaving
       }
       var found = response.status === 422 || response.status === 400 ? fieldErrors(data) : null;
