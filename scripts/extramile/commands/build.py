@@ -20,17 +20,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="output folder (default: site/ for material, output/ for pelican)")
     parser.add_argument("--public", action="store_true",
                         help="pelican: build with publishconf.py (absolute links to SITE_URL) instead of pelicanconf.py")
+    parser.add_argument("--no-audit", action="store_true",
+                        help="skip `extramile audit` of the built folder (run by default; a failed audit fails the build)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     root = project_root()
+    # A public build (--public, or a SITE_URL that is not local) never ships a Submit form no reader can use.
+    from extramile.publish_settings import refuse_dead_form
+    if refused := refuse_dead_form(root, public=args.public):
+        return refused
     if args.engine == "pelican":
-        return subprocess.call(pelican_command(root, args.site_dir, public=args.public), cwd=root)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml")]
-    if args.site_dir:
-        command += ["-d", str(args.site_dir.resolve())]
-    return subprocess.call(command, cwd=root)
+        code = subprocess.call(pelican_command(root, args.site_dir, public=args.public), cwd=root)
+    else:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml")]
+        if args.site_dir:
+            command += ["-d", str(args.site_dir.resolve())]
+        code = subprocess.call(command, cwd=root)
+    if code or args.no_audit:
+        return code
+    # Every build ends with the audit of what it wrote: no draft, copied story, foreign script or private detail.
+    from extramile.commands.audit import audit_folder
+    return audit_folder(built_folder(root, args.engine, args.site_dir), root=root)
+
+
+def built_folder(root: Path, engine: str, site_dir: Path | None) -> Path:
+    """Where a build writes: -d, else output/ for Pelican and mkdocs.yml's site_dir (site/) for Material."""
+    if site_dir:
+        return Path(site_dir).resolve()
+    if engine == "material":
+        from extramile.intake.config import read_site_config
+        return root / str(read_site_config(root).get("site_dir") or DEFAULT_SITE_DIRS["material"])
+    return root / DEFAULT_SITE_DIRS[engine]
 
 
 def pelican_command(root: Path, site_dir: Path | None = None, public: bool = False) -> list[str]:
