@@ -108,15 +108,17 @@ PAGINATION_PATTERNS = (
 )
 NEWEST_FIRST_ARCHIVES = True
 
+# The feeds are the plugin's (extramile/feeds.py, the Material site's too): the site's RSS, Atom and JSON Feed,
+# an Atom feed per tag and per teller, each story in full and dated by when it was published. Pelican's own feed
+# writer is off: it dates a story by when it happened. FEED_DOMAIN is the absolute address the feeds, the
+# sharing tags and robots.txt use.
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-TAG_FEED_ATOM = "feeds/tags/{slug}.atom.xml"
-CATEGORY_FEED_ATOM = "feeds/told-by/{slug}.atom.xml"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TAG_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
-FEED_MAX_ITEMS = 20  # as the Material site's feed
-RSS_FEED_SUMMARY_ONLY = True
 
 DEFAULT_DATE_FORMAT = "%B %d, %Y"
 DELETE_OUTPUT_DIRECTORY = False

@@ -117,6 +117,23 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def pelican_site(tmp_path_factory) -> Path:
+    """The real collection, built once for the session with our Pelican settings (tests/pelican/conftest.py)."""
+    from tests.pelican.conftest import pelican_build
+
+    output = tmp_path_factory.mktemp("pelican") / "output"
+    pelican_build(REPO, output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def pelican_url(pelican_site):
+    """The Pelican site served over HTTP on a loopback port, as a reader would meet it."""
+    with serve_directory(pelican_site) as url:
+        yield url
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -68,3 +68,15 @@ def test_featured_and_latest_are_newest_first_and_do_not_repeat(vocabulary):
     newest_unfeatured = max((e for e in entries if e.key not in {f.key for f in featured}),
                             key=lambda e: (e.story.date, e.key))
     assert latest[0] == newest_unfeatured
+
+
+def test_neighbours_are_the_stories_published_just_before_and_after(vocabulary):
+    entries = random_entries(vocabulary, 50, 11)
+    neighbours = collection.neighbours(entries)
+    order = collection.newest_first(entries)[::-1]  # oldest on the site first
+    assert neighbours[order[0].key] == (None, order[1])
+    assert neighbours[order[-1].key] == (order[-2], None)
+    for before, entry, after in zip(order, order[1:], order[2:]):
+        assert neighbours[entry.key] == (before, after)
+    assert collection.neighbours(entries[:1]) == {entries[0].key: (None, None)}
+    assert collection.neighbours([]) == {}

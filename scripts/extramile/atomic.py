@@ -46,3 +46,15 @@ def write_if_changed(path: Path, text: str) -> bool:
         temp.unlink(missing_ok=True)
         raise
     return True
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Replace (or create) `path` with `data`, whole: a reader, or a second writer of the same bytes, never
+    sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp_with(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

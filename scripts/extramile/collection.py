@@ -5,6 +5,7 @@ Pure functions over `Entry` values, so that both engines (Material and Pelican) 
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 from collections import Counter
 from collections.abc import Sequence
@@ -23,8 +24,15 @@ class Entry:
     story: Story
 
 
+def published_on(story: Story) -> dt.date:
+    """When a story went on the site; a story from before `published` was recorded went up when it happened."""
+    return story.published or story.date
+
+
 def newest_first(entries: Sequence[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.story.date, e.key), reverse=True)
+    """Most recently published first ("latest" means new on the site, not recent events); then by when it
+    happened, then by key, so that the order never depends on how the entries came."""
+    return sorted(entries, key=lambda e: (published_on(e.story), e.story.date, e.key), reverse=True)
 
 
 def featured(entries: Sequence[Entry], limit: int = 3) -> list[Entry]:
@@ -70,3 +78,12 @@ def related(entries: Sequence[Entry], limit: int = 3) -> dict[str, list[Entry]]:
 
 def tag_counts(entries: Sequence[Entry]) -> Counter[str]:
     return Counter(tag for entry in entries for tag in entry.story.tags)
+
+
+def neighbours(entries: Sequence[Entry]) -> dict[str, tuple[Entry | None, Entry | None]]:
+    """Each story's previous and next story in publication order (newest_first, read backwards): the story
+    published just before it and the one published just after it; None at either end of the collection."""
+    ordered = newest_first(entries)[::-1]
+    return {entry.key: (ordered[number - 1] if number else None,
+                        ordered[number + 1] if number + 1 < len(ordered) else None)
+            for number, entry in enumerate(ordered)}

@@ -18,7 +18,7 @@ def test_reader_follows_a_tag_from_a_story(page, site_url, published, vocabulary
     page.locator("nav.md-tags a", has_text=label).click()
     page.wait_for_url(re.compile(rf"/tags/{tag}/"))
     assert page.locator("article h1").first.inner_text().strip().rstrip("¶") == label
-    titles = page.locator("article ul a").all_inner_texts()
+    titles = page.locator("article .em-card__title a").all_inner_texts()
     assert post["title"] in [t.strip() for t in titles]
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.conftest import REPO, copy_site, serve_directory
+from tests.conftest import REPO, copy_site
 
 from extramile.commands.build import pelican_command
 
@@ -67,20 +67,7 @@ def listed_stories(site: Path, path: str) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="session")
-def pelican_site(tmp_path_factory) -> Path:
-    """The real collection, built once for the session with our Pelican settings."""
-    output = tmp_path_factory.mktemp("pelican") / "output"
-    pelican_build(REPO, output)
-    return output
-
-
-@pytest.fixture(scope="session")
-def pelican_url(pelican_site):
-    """The Pelican site served over HTTP on a loopback port, as a reader would meet it."""
-    with serve_directory(pelican_site) as url:
-        yield url
-
+# pelican_site and pelican_url, the real collection built once for the session: tests/conftest.py.
 
 
 def run_extramile(*args: str, root: Path) -> subprocess.CompletedProcess:

@@ -1,4 +1,5 @@
-"""Drafts reach no page and no feed; feeds are Atom: one for every story, one per tag, newest first."""
+"""Drafts reach no page and no feed; feeds are Atom: one for every story, one per tag, newest first.
+(The feeds' formats, dates and identity with the Material site's: tests/test_feeds.py.)"""
 
 from __future__ import annotations
 
@@ -45,9 +46,15 @@ def entry_slugs(feed) -> list[str]:
     return [story_slug(e.find(f"{ATOM}link[@rel='alternate']").get("href")) for e in feed.findall(f"{ATOM}entry")]
 
 
+def newest_published(published, slugs) -> list[str]:
+    """Most recently published first, then by when it happened (extramile/feeds.py), at most 20."""
+    return sorted(slugs, key=lambda s: (published[s].get("published") or published[s]["date"], published[s]["date"],
+                                        s), reverse=True)[:20]
+
+
 def test_the_feed_of_every_story_lists_the_newest_published(pelican_site, published):
     feed = parse_atom(pelican_site / "feeds" / "all.atom.xml")
-    newest = sorted(published, key=lambda s: (published[s]["date"], s), reverse=True)
+    newest = newest_published(published, published)
     assert entry_slugs(feed) == newest[:20]
     entry = next(e for e in feed.findall(f"{ATOM}entry") if entry_slugs_of(e) == newest[0])
     assert entry.findtext(f"{ATOM}title") == published[newest[0]]["title"]
@@ -68,8 +75,7 @@ def test_a_feed_per_tag_lists_exactly_the_stories_carrying_it(pelican_site, publ
             continue
         feed = parse_atom(pelican_site / "feeds" / "tags" / f"{term.slug}.atom.xml")
         assert feed.findtext(f"{ATOM}title").endswith(term.label)
-        expected = sorted((s for s, p in published.items() if term.slug in p["tags"]),
-                          key=lambda s: (published[s]["date"], s), reverse=True)[:20]
+        expected = newest_published(published, [s for s, p in published.items() if term.slug in p["tags"]])
         assert entry_slugs(feed) == expected, term.slug
         tag_page = (pelican_site / "tags" / term.slug / "index.html").read_text(encoding="utf-8")
         assert f"feeds/tags/{term.slug}.atom.xml" in tag_page, "the tag page links its feed"

@@ -59,7 +59,9 @@ def test_home_page_shows_featured_and_latest_stories(pelican_site, published):
     home = soup(pelican_site / "index.html")
     featured = [story_slug(a["href"]) for a in home.select("#featured-stories ~ .em-cards .em-card__title a")]
     latest = [story_slug(a["href"]) for a in home.select("#latest-stories ~ .em-cards .em-card__title a")]
-    newest = sorted(published, key=lambda s: (published[s]["date"], s), reverse=True)
+    # "Latest" is the most recently published (then by when it happened), not the most recent events.
+    newest = sorted(published, key=lambda s: (published[s].get("published") or published[s]["date"],
+                                              published[s]["date"], s), reverse=True)
     expected_featured = [s for s in newest if published[s].get("featured")][:3]
     assert featured == expected_featured and featured
     assert latest == [s for s in newest if s not in featured][:6]
@@ -79,7 +81,9 @@ def test_every_page_has_one_h1_landmarks_and_the_identity(pelican_site, repo):
         assert page.select_one("img.em-brand__logo")["alt"] == "", where  # the site name is its text
         assert page.select_one("meta[name=viewport]"), where
         assert page.title.get_text(strip=True), where
-    css = (pelican_site / "theme/css/extramile.css").read_text(encoding="utf-8")
+    css = (pelican_site / "theme/css/extramile-shared.css").read_text(encoding="utf-8")  # both sites' colours
     assert "#0f766e" in css and "#b45309" in css
+    assert (pelican_site / "theme/css/extramile-shared.css").read_bytes() == (
+        repo / "theme/shared/assets/stylesheets/extramile-shared.css").read_bytes()  # one sheet, both sites
     logo = repo / "theme/material/assets/images/logo.svg"
     assert (pelican_site / "theme/images/logo.svg").read_bytes() == logo.read_bytes()  # one logo, both sites

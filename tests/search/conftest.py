@@ -1,3 +1,2 @@
-"""The Pelican site's fixtures, for comparing both engines' indexes and driving both Browse pages."""
-
-from tests.pelican.conftest import pelican_site, pelican_url  # noqa: F401  (fixtures)
+"""The Pelican site's fixtures (pelican_site, pelican_url), for comparing both engines' indexes and driving both
+Browse pages, are tests/conftest.py's: one build for the whole session."""

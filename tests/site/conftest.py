@@ -28,9 +28,9 @@ def listed_stories(site: Path, path: str) -> list[str]:
     number = 1
     while (folder / "index.html").exists():
         page = soup(folder / "index.html")
-        for excerpt in page.select("article.md-post--excerpt"):
-            links = {story_slug(a["href"], base) for a in excerpt.select("a[href]")} - {None}
-            assert len(links) == 1, links
+        for card in page.select(".em-cards--listing .em-card"):
+            links = {story_slug(a["href"], base) for a in card.select("a[href]")} - {None}
+            assert len(links) == 1, links  # a card is one link
             found.extend(links)
         number += 1
         folder, base = site / path / "page" / str(number), f"{path}/page/{number}/"

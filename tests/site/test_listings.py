@@ -16,10 +16,12 @@ def test_each_tag_page_lists_exactly_the_stories_carrying_it(built_site, publish
     for term in vocabulary.tags:
         page = soup(built_site / "tags" / term.slug / "index.html").select_one("article.md-content__inner")
         assert page.h1.get_text(strip=True).rstrip("¶") == term.label
-        listed = [story_slug(a["href"], f"tags/{term.slug}/") for a in page.select("ul a[href]")]
+        listed = [story_slug(a["href"], f"tags/{term.slug}/") for a in page.select(".em-card .em-card__title a")]
         carrying = [slug for slug, post in published.items() if term.slug in post["tags"]]
         newest_first = sorted(carrying, key=lambda s: (-published[s]["date"].toordinal(), published[s]["title"]))
         assert listed == newest_first, term.slug
+        count = len(carrying)
+        assert page.select_one(".em-listing__count").get_text(strip=True) == f"{count} {'story' if count == 1 else 'stories'}"
 
 
 def test_tags_index_links_every_used_tag_with_its_count(built_site, published, vocabulary):

@@ -16,6 +16,6 @@ def test_draft_page_is_served_with_a_draft_banner(preview, drafts):
 
 def test_draft_is_marked_in_the_story_listing(preview, drafts):
     listing = BeautifulSoup(fetch(f"{preview}stories/"), "html.parser")
-    marked = {excerpt.h2.get_text(strip=True) for excerpt in listing.select("article.md-post--excerpt")
-              if excerpt.select_one(".md-draft")}
+    marked = {card.select_one(".em-card__title").get_text(strip=True) for card in listing.select(".em-card")
+              if card.select_one(".md-draft")}
     assert marked == {post["title"] for post in drafts.values()}

@@ -3,7 +3,11 @@
 - every story is validated with `Story` before the blog plugin reads it; all problems fail the build at once;
 - the teller's perspective becomes the blog category, tags are shown by their vocabulary labels;
 - a page per tag is generated, the tags plugin only allows vocabulary tags;
-- templates get the collection (featured, latest, related stories, tag counts) and the vocabulary.
+- templates get the collection (featured, latest, related and neighbouring stories, tag counts) and the
+  vocabulary;
+- sharing tags, share links, preview images, feeds and robots.txt come from the core, through sharing.py;
+- every page is one centred column: Material's own switch, `hide: [navigation, toc]`, on every page, and the
+  shared style sheet (theme/shared/assets) among the theme's files.
 """
 
 from __future__ import annotations
@@ -15,22 +19,26 @@ import os
 import threading
 from pathlib import Path
 
+from material.plugins.blog.structure import Archive, Category
 from material.plugins.tags.structure.tag import Tag
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from extramile import collection, withdrawn
+from extramile import collection, feeds, withdrawn
 from extramile.check import checked_story
 from extramile.collection import Entry
 from extramile.contacts import load_allowed
+from extramile.dates import day_month_year, month_year
 from extramile.intake.config import IntakeConfigError, intake_settings
 from extramile.ledger import LEDGER_FILE
 from extramile.material import navcache, parallel, servecache, speedups
 from extramile.posts_folder import kind_of
-from extramile.material.preview import Preview, forget_feed_items, hide_dirty_notice
+from extramile.material.preview import Preview, hide_dirty_notice
+from extramile.material.sharing import MaterialSharing
 from extramile.reader import read_story
 from extramile.sanitize import sanitize_html, sanitize_markdown
 from extramile.schema import PERSPECTIVES, Story
@@ -39,6 +47,8 @@ from extramile.vocabulary import load_vocabulary
 log = logging.getLogger("mkdocs.plugins.extramile")
 
 TAG_LABELS = "tag_labels"  # the page meta key the tags plugin reads (tags_name_property)
+HIDDEN = ("navigation", "toc")  # Material's sidebars, hidden on every page (page meta `hide`)
+STORY_TITLE_ID = "story-title"  # the id of a story page's <h1> (story.html), where its skip link lands
 
 
 class ExtraMileConfig(Config):
@@ -57,6 +67,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         # Defining this also keeps the plugin, and what it remembers, across `mkdocs serve` rebuilds.
         self.command = command
         self.read_cache: dict[str, tuple] = {}  # story path -> (mtime, size, story, problems)
+        self.sharing = MaterialSharing()
         if command == "serve" and dirty:  # `extramile serve`: quick rebuilds (preview.py)
             self.preview = Preview()
             hide_dirty_notice()
@@ -67,6 +78,11 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
+        # The shared theme folder as the theme's last: its templates (the story form) and its static files (the
+        # style sheet both engines use, assets/stylesheets/extramile-shared.css) are the theme's own.
+        shared = str(self.root / self.config.shared_templates)
+        if Path(shared).is_dir() and shared not in config.theme.dirs:
+            config.theme.dirs.append(shared)
         self.vocabulary = load_vocabulary(self.root / self.config.vocabulary)
         self.public_contacts = load_allowed(self.root)
         vocabulary_stamp = (os.stat(self.root / self.config.vocabulary).st_mtime_ns, self.public_contacts)
@@ -76,6 +92,12 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         self.stories: dict[str, Story] = {}  # by src_uri
         self.entries: list[Entry] = []
         self.related: dict[str, list[Entry]] = {}
+        self.neighbours: dict[str, tuple] = {}
+        self.by_url: dict[str, Entry] = {}
+        self.posts_by_url: dict[str, object] = {}
+        if not hasattr(self, "sharing"):  # a plugin used without on_startup (MkDocs' API)
+            self.sharing = MaterialSharing()
+        self.sharing.configure(config, self)
         self.blog = config.plugins.get("material/blog")
         if self.blog is None:
             raise PluginError("extramile: Material's blog plugin must be enabled (plugins: - blog)")
@@ -115,6 +137,7 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
                 post.markdown = sanitize_markdown(post.markdown, images=True)
                 post.config.categories = [PERSPECTIVES[story.perspective]]
                 post.meta["template"] = "story.html"
+                post.meta["hide"] = _hidden(post.meta)
                 post.meta[TAG_LABELS] = [self.vocabulary.label("tags", tag) for tag in story.tags]
             return post
 
@@ -173,18 +196,25 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
             parallel.page_writers().skip = self.preview.skips
             log.info("extramile: rebuilding %s", "every page" if done == "full"
                      else "the edited stories and the listings that show them")
-        if self.command == "serve":
-            forget_feed_items(config.plugins.get("rss"), self.preview.read if self.preview else None)
+        # The blog knows this build's posts now (drafts only under `serve`): their preview images, robots.txt.
+        self.sharing.add_files(files, config, self.blog.blog.posts, self.stories)
         return files
 
     on_files = CombinedEvent(_on_files_read, _on_files_resolved)
 
+    def on_page_markdown(self, markdown, *, page, config, files):
+        # Read before any template: the page's own `hide` (front matter), with Material's sidebars added.
+        page.meta["hide"] = _hidden(page.meta)
+        return markdown
+
     @event_priority(100)  # first, so that every later plugin (read time, feed, search) sees safe HTML
     def on_page_content(self, html, *, page, config, files):
         if page.file.src_uri in self.stories:
-            return sanitize_html(html)
+            html = sanitize_html(html)
+            self.sharing.remember(Path(page.file.src_uri).stem, html)  # the feeds carry the whole story
         return html
 
+    @event_priority(110)  # before the tags plugin (100) renders its listings: they are our cards (fragments/tags)
     def on_env(self, env, *, config, files):
         shared = self.root / self.config.shared_templates
         if shared.is_dir() and str(shared) not in env.loader.searchpath:
@@ -200,11 +230,18 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         else:
             self.related = collection.related(self.entries)
         self.related_before = self.related
+        self.neighbours = collection.neighbours(self.entries)
+        self.by_url = {entry.url: entry for entry in self.entries}
+        self.posts_by_url = {post.url: post for post in self.blog.blog.posts}
         env.globals["vocabulary"] = self.vocabulary
         env.globals["intake"] = self.intake
         env.globals["perspectives"] = PERSPECTIVES
         env.globals["extramile"] = self
         env.globals["withdrawn"] = withdrawn  # the withdrawn page's texts (withdrawn.html)
+        env.globals["site_feeds"] = feeds.site_links(config.site_name)  # <head> and the footer's Subscribe
+        env.filters["monthyear"] = month_year  # when a story happened, when it was published (story-dates.html)
+        env.filters["daymonthyear"] = day_month_year
+        self.sharing.sitemap_dates(self.blog.blog.posts, self.stories)
         # Material renders the whole navigation into every page; story pages all get the same (navcache.py).
         if self.speedups:
             navcache.install(env)
@@ -213,8 +250,9 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
                 parallel.page_writers().enable(lambda page: page.file.src_uri in self.stories)
         return env
 
-    @event_priority(-100)  # last: after the feeds and the search index are written
+    @event_priority(-100)  # last: after the search index is written
     def on_post_build(self, *, config):
+        self.sharing.write_feeds(config.site_dir)
         if self.preview is not None:
             self.preview.put_back()
             self.preview.finished()
@@ -233,6 +271,14 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
         if story is not None:
             context["story"] = story
             context["related"] = self.related.get(Path(page.file.src_uri).stem, [])
+            context["neighbours"] = self.neighbours.get(Path(page.file.src_uri).stem, (None, None))
+            # The head's <link rel="prev/next"> (Material's, by date) name the same stories as the page does.
+            page.previous_page, page.next_page = (self.posts_by_url.get(entry.url) if entry else None
+                                                  for entry in context["neighbours"])
+            # Material's skip link goes to the first entry of the table of contents: the story's title.
+            if not page.toc.items or page.toc.items[0].id != STORY_TITLE_ID:
+                page.toc = TableOfContents([AnchorLink(page.title, STORY_TITLE_ID, 1), *page.toc.items])
+        self.sharing.page_context(context, page)  # sharing tags, share links, the feed of a teller's page
         # A listing shows each story's teaser as the blog plugin rendered it from Markdown, past on_page_content:
         # it goes through the same sanitiser as the story page before any template prints it.
         for excerpt in context.get("posts") or ():
@@ -278,11 +324,32 @@ class ExtraMilePlugin(BasePlugin[ExtraMileConfig]):
     def tag_counts(self):
         return collection.tag_counts(self.entries)
 
+    def entry(self, page) -> Entry | None:
+        """The published story at `page` (a post, or a listing's excerpt of it); None for any other page."""
+        return self.by_url.get(getattr(page, "url", None))
+
+    def entries_for(self, pages) -> list[Entry]:
+        """The published stories among `pages`, in their order (a tag's listing: only stories are cards)."""
+        return [entry for entry in map(self.entry, pages) if entry is not None]
+
+    def browse_views(self) -> list[tuple[str, list]]:
+        """The blog's own listings by who tells the story and by year, for the links above every listing."""
+        views = self.blog.blog.views
+        sections = [(self.blog.config.categories_name, [v for v in views if isinstance(v, Category)]),
+                    (self.blog.config.archive_name, [v for v in views if isinstance(v, Archive)])]
+        return [(name, found) for name, found in sections if found]
+
     def tag_url(self, slug: str) -> str:
         return f"{self.config.tags_dir}/{slug}/"
 
     def label(self, kind: str, slug: str) -> str:
         return self.vocabulary.label(kind, slug)
+
+
+def _hidden(meta: dict) -> list[str]:
+    """A page's `hide` setting with Material's two sidebars in it: the site reads as one column."""
+    hide = list(meta.get("hide") or [])
+    return hide + [name for name in HIDDEN if name not in hide]
 
 
 def _collect_leftovers() -> None:
@@ -300,11 +367,13 @@ def _withdrawn_page() -> str:
 
 
 def _tag_page(term) -> str:
-    # The listing directive is the tags plugin's: it fills in every story that carries this tag.
+    # The listing directive is the tags plugin's: it fills in every story that carries this tag, as our cards
+    # (theme/material/fragments/tags/cards/); it is also where a story's tags link to.
     return (
-        f"---\ntitle: {json.dumps(term.label)}\ndescription: {json.dumps(term.description)}\n---\n\n"
+        f"---\ntitle: {json.dumps(term.label)}\ndescription: {json.dumps(term.description)}\n"
+        f"extramile_tag: {json.dumps(term.slug)}\n---\n\n"
         f"# {term.label}\n\n{term.description}\n\n"
-        f"<!-- material/tags {{ include: [{term.label}], toc: false }} -->\n"
+        f"<!-- material/tags {{ include: [{term.label}], toc: false, layout: cards }} -->\n"
     )
 
 

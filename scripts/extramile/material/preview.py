@@ -8,8 +8,8 @@ So before a dirty build writes anything this decides, from what changed since th
 - only story bodies changed: those stories and the listing pages (blog index, archive, teller) that show them
   are written; every other page is read (the navigation needs its title, the tags plugin its tags) but not
   written, except the untouched stories, which are neither; the tags plugin's tags.json, written from every
-  story's tags, is put back as the previous build wrote it (no tag has changed), and the feed keeps the items
-  of the stories not read again;
+  story's tags, is put back as the previous build wrote it (no tag has changed), and the feeds keep the HTML
+  of the stories not read again (material/sharing.py);
 - anything else (a story's front matter, a story added or removed, any other page, the theme, mkdocs.yml or the
   vocabulary): every page, as a full build would (and the output of a removed story is deleted).
 
@@ -145,14 +145,6 @@ class Preview:
     def finished(self) -> None:
         """The build wrote everything it planned: the next one compares with it."""
         self.previous, self.pending = self.pending, None
-
-
-def forget_feed_items(rss, read: set[str] | None) -> None:
-    """The rss plugin collects an item from each page it sees, and MkDocs keeps it across `serve` rebuilds, so
-    its list only grows: drop the items of the pages this build reads again (all of them: None)."""
-    items = getattr(rss, "pages_to_filter", None)
-    if isinstance(items, list):
-        items[:] = [] if read is None else [item for item in items if str(item.abs_path) not in read]
 
 
 def _listings_showing(blog, changed: set[str]) -> list[tuple]:

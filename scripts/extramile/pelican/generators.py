@@ -1,4 +1,5 @@
-"""Output Pelican has no notion of: a page per industry, the shared assets, withdrawn stories' pages, a sitemap.
+"""Output Pelican has no notion of: a page per industry, the shared assets, withdrawn stories' pages, a sitemap;
+and, through sharing.py, the preview images, the feeds and robots.txt.
 
 The assets (logo, the story form's script and style) live once, in the Material theme; they are copied from
 there, so that both sites show the same logo and run the same form code.
@@ -17,6 +18,7 @@ from pelican.generators import Generator
 
 from extramile import withdrawn
 from extramile.ledger import LEDGER_FILE
+from extramile.pelican import sharing
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,10 @@ SHARED_ASSETS = {
     "theme/material/assets/images/logo.svg": "theme/images/logo.svg",
     "theme/material/assets/javascripts/story-form.js": "theme/js/story-form.js",
     "theme/material/assets/stylesheets/story-form.css": "theme/css/story-form.css",
+    # Both engines' colour tokens, cards, story page, listings, 404 and print (before theme/css/extramile.css).
+    "theme/shared/assets/stylesheets/extramile-shared.css": "theme/css/extramile-shared.css",
+    "theme/material/assets/javascripts/share.js": "theme/js/share.js",  # a story's share box
+    "theme/material/assets/stylesheets/share.css": "theme/css/share.css",
 }
 
 
@@ -57,6 +63,7 @@ class ExtraPagesGenerator(Generator):
                   relative_urls=relative, url=self.settings["INDUSTRIES_URL"], template_name="industries")
         self._write_withdrawn_pages(writer)
         self._copy_assets()
+        sharing.write_outputs(self)
         signals.finalized.connect(self._write_sitemap, weak=False)
 
     def _remember(self, path, context=None):
@@ -94,12 +101,15 @@ class ExtraPagesGenerator(Generator):
         base = (self.settings.get("SITEURL") or "").rstrip("/") + "/"
         urls = []
         unlisted = {"404.html", *(withdrawn.save_as(slug) for slug in self.withdrawn)}
+        published = sharing.sitemap_dates(self.context.get("articles") or [])  # a story's page: its day
         for path in sorted(set(self.written)):
             relative = Path(os.path.relpath(path, self.output_path)).as_posix()
             if not relative.endswith(".html") or relative in unlisted:
                 continue
-            urls.append(base + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
+            url = base + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+            urls.append((url, published.get(relative)))
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-                 *(f"  <url><loc>{escape(url)}</loc></url>" for url in urls), "</urlset>", ""]
+                 *(f"  <url><loc>{escape(url)}</loc>" + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>"
+                   for url, day in urls), "</urlset>", ""]
         Path(self.output_path, self.settings["SITEMAP_SAVE_AS"]).write_text("\n".join(lines), encoding="utf-8")

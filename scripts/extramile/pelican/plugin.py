@@ -4,7 +4,8 @@
 - any invalid story fails the build, every problem listed with file and line;
 - the story sanitiser runs on every story's HTML, before any page or feed uses it;
 - templates get the vocabulary, the collection (featured, latest, related stories, tag counts, industries),
-  the Submit form's settings and the MkDocs pages' texts; a `url` filter, as the shared form expects.
+  the Submit form's settings and the MkDocs pages' texts; a `url` filter, as the shared form expects;
+- sharing tags, share links, preview images, feeds and robots.txt come from the core, through sharing.py.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
 
-from extramile import collection
+from extramile import collection, feeds
 from extramile.collection import Entry
+from extramile.dates import day_month_year, long_date, month_year
 from extramile.pelican.generators import ExtraPagesGenerator
+from extramile.pelican import sharing
 from extramile.pelican.reader import StoryReader
 from extramile.pelican.site import SITE_LINK, Renderer, page_texts, site_intake
 from extramile.posts_folder import kind_of
@@ -72,8 +75,10 @@ def check_and_relate(generator) -> None:
         raise StoryError(f"{len(findings)} problem(s) in stories (run `extramile check`):\n{listing}")
     entries = [_entry(article) for article in generator.articles]
     related = collection.related(entries)  # collection.related's answer, in a fraction of the time
+    neighbours = collection.neighbours(entries)  # the stories published just before and after each
     for article in generator.articles:
         article.related = related.get(article.slug, [])
+        article.neighbours = neighbours.get(article.slug, (None, None))
     generator.extramile_entries = entries
 
 
@@ -101,6 +106,7 @@ def add_collection(generator) -> None:
     vocabulary = load_vocabulary(Path(settings["EXTRAMILE_VOCABULARY"]))
     entries = getattr(generator, "extramile_entries", [])
     featured = collection.featured(entries)
+    sharing.prepare(generator.articles, settings)
     by_industry: dict[str, list] = defaultdict(list)
     for article in generator.articles:
         by_industry[article.story.industry].append(article)
@@ -112,6 +118,7 @@ def add_collection(generator) -> None:
         tag_counts=collection.tag_counts(entries),
         industries={term.slug: by_industry[term.slug] for term in vocabulary.industries if by_industry[term.slug]},
         intake=site_intake(root),
+        site_feeds=feeds.site_links(sharing.site_name(settings)),  # <head> and the footer's Subscribe
         texts=page_texts(Path(settings["PATH"]), Renderer(settings)),
         values={},
         errors={},
@@ -122,8 +129,11 @@ def add_template_helpers(generator) -> None:
     generator.env.filters["url"] = site_url
     generator.env.filters["longdate"] = long_date
     generator.env.filters["monthyear"] = month_year
+    generator.env.filters["daymonthyear"] = day_month_year
     generator.env.filters["site_links"] = site_links
     generator.env.globals["label"] = _labeller(generator.settings)
+    generator.env.globals["page_meta"] = sharing.page_meta  # base.html: the page's sharing tags
+    generator.env.globals["tag_feed"], generator.env.globals["teller_feed"] = _feed_links(generator.settings)
     shared = generator.settings.get("EXTRAMILE_SHARED_TEMPLATES")
     if shared:
         # After the theme's own templates: the shared ones (the story form) never override Pelican's.
@@ -150,17 +160,12 @@ def site_links(context, html: str) -> Markup:
     return Markup(str(html).replace(f'"{SITE_LINK}', f'"{base}/'))
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
-
-def long_date(value) -> str:
-    """November 28, 2011: Material's long date, whatever the machine's locale (Pelican may set it)."""
-    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def month_year(value) -> str:
-    return f"{MONTHS[value.month - 1]} {value.year}"
+def _feed_links(settings):
+    """A tag's feed (tag.html) and a teller's (category.html), by slug and label."""
+    name = sharing.site_name(settings)
+    return (lambda slug, label: feeds.tag_link(name, slug, label),
+            lambda slug, label: feeds.FeedLink(feeds.TELLER_FEED.format(slug=slug), feeds.TYPES["atom"],
+                                               f"{name}: {label}", "Atom"))
 
 
 def _labeller(settings):
