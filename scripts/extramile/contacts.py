@@ -111,10 +111,17 @@ def _addresses(text: str):
 
 def load_allowed(root: Path) -> frozenset[str]:
     """The deliberate contact details of `content/public-contacts.yml` (missing file: none)."""
-    path = root / ALLOW_LIST_FILE
+    return read_allowed(root / ALLOW_LIST_FILE)
+
+
+def read_allowed(path: Path) -> frozenset[str]:
+    """The `allowed` texts of an allow-list file; ValueError naming the file and entry if it is malformed."""
     if not path.is_file():
         return frozenset()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: is not valid YAML: {error}") from None
     entries = data.get("allowed") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{path}: 'allowed' must be a list of exact texts (with a note each)")

@@ -66,8 +66,10 @@ SETTINGS: tuple[Setting, ...] = (  # default and example are Markdown, as README
             "`https://hooks.example.org/extramile`", "a JSON POST {id, title, received, state} for each new submission"),
     Setting("build processes", "EXTRAMILE_WORKERS", "2 (1 on a one-core machine)", "`1`",
             "processes a build may use; 1 keeps every build in one process"),
+    Setting("`extramile audit --parse-all`", "EXTRAMILE_AUDIT_PARSE", "screened (pages without a suspect are not "
+            "parsed in full)", "`all`", "`all` parses every page in full, to compare with the screened audit"),
     Setting("build speed-ups", "EXTRAMILE_SPEEDUPS", "`1`", "`0`",
-            "`0` builds without `extramile/material/speedups.py`: the same output, slower"),
+            "`0` builds without the speed-up layer: the same output, slower"),
     Setting("project folder", "EXTRAMILE_ROOT", "the nearest folder holding `mkdocs.yml`", "`/srv/extramile`",
             "the site every `extramile` command works on"),
 )

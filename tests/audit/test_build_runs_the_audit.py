@@ -17,13 +17,12 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_build_audits_its_output(tmp_path, engine):
     root = copy_pelican_site(tmp_path / "src")
-    shutil.copy2(REPO / "audit-allow.yml", root)  # the Submit page's example address
     # A file in content/ that both engines copy as it is: a page of notes with someone's number.
     (root / "content" / "notes.txt").write_text("Call Sam on 07700 900123 about the launch.\n", encoding="utf-8")
     output = tmp_path / "out"
     failed = run_extramile("build", "--engine", engine, "-d", str(output), root=root)
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "notes.txt:1: phone number '07700 900123' (not in audit-allow.yml)" in failed.stdout
+    assert "notes.txt:1: phone number '07700 900123' (not in content/public-contacts.yml)" in failed.stdout
     skipped = run_extramile("build", "--engine", engine, "-d", str(output), "--no-audit", root=root)
     assert skipped.returncode == 0, skipped.stdout + skipped.stderr
     assert "audit" not in skipped.stdout

@@ -70,14 +70,14 @@ def test_the_allow_list_is_exact(site, tmp_path):
     rel = story_page(site)
     plant(site, rel, "<p>Press: press@example.com or 0161 496 0000; not press@example.co.uk.</p>")
     allow = tmp_path / "allow.yml"
-    allow.write_text("emails: [name@example.com, press@example.com]\nphones: ['0161 496 0000']\n", encoding="utf-8")
+    allow.write_text("allowed: [name@example.com, press@example.com, '0161 496 0000']\n", encoding="utf-8")
     findings = audit(site, allow=allow)
-    assert [f.message for f in findings] == ["e-mail address 'press@example.co.uk' (not in audit-allow.yml)"]
+    assert [f.message for f in findings] == ["e-mail address 'press@example.co.uk' (not in content/public-contacts.yml)"]
 
 
 def test_the_example_address_of_the_submit_page_is_allowed_only_by_the_allow_list(engine_sites, tmp_path):
     empty = tmp_path / "allow.yml"
-    empty.write_text("emails: []\n", encoding="utf-8")
+    empty.write_text("allowed: []\n", encoding="utf-8")
     for folder in engine_sites.values():
         findings = audit(folder, allow=empty)
         assert findings and {f.path for f in findings} == {"submit/index.html"}
@@ -86,7 +86,7 @@ def test_the_example_address_of_the_submit_page_is_allowed_only_by_the_allow_lis
 
 def test_stored_private_values_in_the_output(site, store, tmp_path):
     allow = tmp_path / "allow.yml"  # the contact rule would find the address and number anyway: set it aside
-    allow.write_text(f"emails: [name@example.com, {PRIVATE['email']}]\nphones: ['+44 7700 900123']\n", encoding="utf-8")
+    allow.write_text(f"allowed: [name@example.com, {PRIVATE['email']}, '+44 7700 900123']\n", encoding="utf-8")
     rel = story_page(site)
     line = plant(site, rel, f"<p>Sent by {PRIVATE['email'].upper()} from {PRIVATE['ip']}</p>\n"
                             f"<p title=\"{PRIVATE['user_agent']}\">x</p>\n<p>{PRIVATE['phone']}</p>")
@@ -130,7 +130,8 @@ def test_the_configured_privacy_contact_is_allowed(engine_sites, tmp_path, monke
     root = tmp_path / "root"
     root.mkdir()
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copy2(REPO / "audit-allow.yml", root / "audit-allow.yml")
+    (root / "content").mkdir()
+    shutil.copy2(REPO / "content/public-contacts.yml", root / "content/public-contacts.yml")  # the form's example
     site = tmp_path / "site"
     shutil.copytree(engine_sites["pelican"], site)
     line = plant(site, "submit/index.html", "<p>Ask privacy@example.org to delete it.</p>")

@@ -57,14 +57,14 @@ def test_findings_are_path_line_message_then_a_total_and_exit_1(site):
     code, out = run_audit(site)
     assert code == 1
     lines = out.splitlines()
-    assert "about/index.html:1: phone number '0161 496 0000' (not in audit-allow.yml)" in lines
+    assert "about/index.html:1: phone number '0161 496 0000' (not in content/public-contacts.yml)" in lines
     assert any(line.startswith("stories/posts/free-cake.md~:1: ") for line in lines)
     assert lines[-1].startswith("3 problems in 2 files: "), lines[-1]
 
 
 def test_a_bad_allow_list_or_store_stops_the_audit(engine_sites, tmp_path):
     allow = tmp_path / "allow.yml"
-    allow.write_text("emails: just-one-string\n", encoding="utf-8")
+    allow.write_text("allowed: just-one-string\n", encoding="utf-8")
     assert run_audit(engine_sites["material"], allow=allow)[0] == 2
     assert run_audit(engine_sites["material"], store=tmp_path / "no-such.sqlite3")[0] == 2
     broken = tmp_path / "broken.sqlite3"

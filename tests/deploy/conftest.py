@@ -32,7 +32,7 @@ def clean_env(**changes: str) -> dict[str, str]:
 def site_copy(destination: Path) -> Path:
     """The site's sources, both engines' settings and the files that deploy it."""
     copy_site(destination)
-    for name in ("pelicanconf.py", "publishconf.py", "Makefile", "audit-allow.yml"):
+    for name in ("pelicanconf.py", "publishconf.py", "Makefile"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, destination / name)
     shutil.copytree(REPO / ".githooks", destination / ".githooks")

@@ -8,7 +8,7 @@ It reads the output only (pages, feeds, sitemap, search index, every other file)
    front matter, any file but an image under `stories/posts/` (`scan.py`);
 3. a script, event handler, script or data: URL, or active CSS the theme did not put there (`scripts.py`,
    allow-list in `theme_scripts.py`), also inside feeds and the search index (`formats.py`);
-4. an e-mail address or phone number not on the allow-list `audit-allow.yml` (`contacts.py`);
+4. an e-mail address or phone number not on the allow-list `content/public-contacts.yml` (`contacts.py`);
 5. a private value of the intake store (e-mail, phone, IP address, user agent), when there is a store
    (`store_values.py`).
 

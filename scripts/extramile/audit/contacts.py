@@ -5,8 +5,8 @@ character, and a match can only start where the character before cannot continue
 generous (a false alarm costs an allow-list line; a missed address costs someone's privacy), and the phone
 pattern is then narrowed in Python: 9 to 15 digits (8 after a +), and not a date, a time or a decimal.
 
-The allow-list is ALLOW_FILE at the project's root, YAML: `emails:` and `phones:`, lists of exact strings as
-they appear in the page (an address in any case; a phone number with its spaces and punctuation).
+The allow-list is content/public-contacts.yml, the one `extramile check` reads: `allowed:`, a list of exact
+texts as they appear in the page (an address in any case; a phone number with its spaces and punctuation).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from extramile.audit.needles import word_start
+from extramile.contacts import ALLOW_LIST_FILE, read_allowed
 
-ALLOW_FILE = "audit-allow.yml"
+ALLOW_FILE = ALLOW_LIST_FILE  # content/public-contacts.yml: one list for the checker and the audit
 
 EMAIL = re.compile(r"(?<![\w.%+-])\w[\w.%+'-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,8}[A-Za-z]{2,24}(?![\w-])")
 # Starts with a digit, so that the engine scans for one in C; the look-behind is checked in phones().
@@ -44,22 +44,15 @@ class AllowListError(ValueError):
 
 
 def load_allowed(path: Path | None) -> Allowed:
-    """The allow-list in `path` (none when there is no such file)."""
+    """The allow-list in `path` (none when there is no such file): the same file `extramile check` reads."""
     if path is None or not Path(path).is_file():
         return Allowed(source=str(path or ""))
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise AllowListError(f"{path}: is not valid YAML: {error}") from None
-    if not isinstance(data, dict) or set(data) - {"emails", "phones"}:
-        raise AllowListError(f"{path}: expected the keys emails and phones (lists of exact strings)")
-    lists = {}
-    for key in ("emails", "phones"):
-        values = data.get(key) or []
-        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
-            raise AllowListError(f"{path}: {key} must be a list of non-empty strings")
-        lists[key] = frozenset(v.strip().lower() if key == "emails" else v.strip() for v in values)
-    return Allowed(emails=lists["emails"], phones=lists["phones"], source=str(path))
+        texts = read_allowed(Path(path))
+    except ValueError as error:
+        raise AllowListError(str(error)) from None
+    return Allowed(emails=frozenset(t.lower() for t in texts if "@" in t),
+                   phones=frozenset(t for t in texts if "@" not in t), source=str(path))
 
 
 def emails(text: str) -> Iterator[re.Match]:
