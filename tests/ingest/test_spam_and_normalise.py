@@ -36,7 +36,7 @@ def test_spam_reasons_in_order():
 @pytest.mark.parametrize("value,expected", [
     ("  Plain   title \n on two lines ", "Plain title on two lines"),
     ("<b>Bold</b> <script>alert(1)</script>title", "Bold title"),
-    ("a &lt;b&gt; c", "a < b> c"),
+    ("a &lt;b&gt; c", "a \u2039b\u203a c"),
     ("Fish &amp; chips", "Fish & chips"),
     ("Tom &copy; Jerry", "Tom © Jerry"),
     ("Right\u202eto\u2066left\u200b\ufeff\u00ad", "Righttoleft"),
@@ -94,3 +94,15 @@ def test_private_details(text, found):
 def test_fingerprint_ignores_case_and_spacing_only():
     assert n.fingerprint("A Coat", "Some  story\ntext") == n.fingerprint("a coat", "some story text")
     assert n.fingerprint("A Coat", "Some story") != n.fingerprint("A Coat", "Some other story")
+
+
+def test_a_title_written_with_entities_stays_text_and_passes_the_schema(vocabulary):
+    from extramile.schema import validate_story
+
+    title = n.plain_line("How we fixed the &lt;div&gt; bug")
+    assert title == "How we fixed the \u2039div\u203a bug"
+    story = {"title": title, "date": "2024-01-02", "description": "A bug fixed.", "perspective": "business",
+             "business": "A shop", "industry": "retail", "channel": "online", "tags": ["mistake-recovery"],
+             "told_by": "Sam", "source": {"kind": "interview"}}
+    assert validate_story(story, vocabulary)[1] == []
+    assert n.plain_line("<b>Great</b> service &amp; a <script>x</script>cake") == "Great service & a cake"

@@ -20,7 +20,6 @@ from extramile.vocabulary import Vocabulary
 # characters, the BOM, the soft hyphen, line and paragraph separators (those become spaces).
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
                         "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
-_TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
 _ENTITY_LIKE = re.compile(r"&(?=#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _OPENING_QUOTE = re.compile(r'(^|[\s(\[{])"')
 _CLOSING_QUOTE = re.compile(r'"')
@@ -60,7 +59,10 @@ def plain_line(value: str) -> str:
         text = _INVISIBLE.sub("", text)
     text = " ".join(text.split())
     if markup:
-        text = _ENTITY_LIKE.sub("& ", _TAG_START.sub("< ", text))
+        # Text that was written as text (`the &lt;div&gt; bug`) stays text: its angle brackets become the angle
+        # quotation marks ‹ › that read the same, since themes print these fields unescaped and no engine reads
+        # ‹div› as a tag. What still looks like an entity is broken up.
+        text = _ENTITY_LIKE.sub("& ", text.replace("<", "\u2039").replace(">", "\u203a"))
     if _MARKDOWN_LINK.search(text):
         # `[text](url)` or `[text][ref]` is a live link where Material renders a title as Markdown (its
         # listings): brackets become parentheses, which read the same and link nothing.
