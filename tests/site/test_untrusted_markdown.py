@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import frontmatter
 import pytest
 from bs4 import BeautifulSoup
 
 from extramile.urls import is_safe_url
 from tests.conftest import mkdocs_build
+from tests.ingest.conftest import STORY_TEXT, run_ingest, submission, write_jsonl
 from tests.pelican.conftest import copy_pelican_site, pelican_build, story_text
 
 pytestmark = pytest.mark.slow
@@ -40,11 +42,25 @@ def _sources(root: Path) -> Path:
     for name, body in VARIANTS.items():
         (posts / f"reference-{name}.md").write_text(
             story_text(body, title=f"Reference {name}", tags=["mistake-recovery"]), encoding="utf-8")
+    _ingest_and_publish_the_variants(root)
     draft = story_text(DRAFT_TEXT + "\n", title="The unpublished draft", draft=True)
     (posts / "the-unpublished-draft.md").write_text(draft, encoding="utf-8")
     for pattern in COPIES:
         (posts / pattern.format("the-unpublished-draft")).write_text(draft, encoding="utf-8")
     return root
+
+
+def _ingest_and_publish_the_variants(root: Path) -> None:
+    """The same variants sent through the form: ingested as drafts, then published unread."""
+    export = write_jsonl(root.parent / "variants.jsonl", [
+        submission(number, title=f"Submitted reference {name}", story=f"{STORY_TEXT}\n\n{body}")
+        for number, (name, body) in enumerate(VARIANTS.items(), 1)])
+    result = run_ingest(root, "--json", export)
+    assert result.code == 0 and len(result.report["new"]) == len(VARIANTS), result.out
+    for item in result.report["new"]:
+        post = frontmatter.load(root / item["path"])
+        post["draft"] = False
+        (root / item["path"]).write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +82,7 @@ def _text_files(site: Path):
 def test_every_variant_is_published_as_a_story(sites, engine):
     for name in VARIANTS:
         assert (sites[engine] / f"stories/reference-{name}/index.html").is_file(), name
+        assert (sites[engine] / f"stories/submitted-reference-{name}/index.html").is_file(), name
 
 
 @pytest.mark.parametrize("engine", ["material", "pelican"])
@@ -117,7 +134,7 @@ def test_check_names_every_copy_and_a_dangling_link(tmp_path):
         assert pattern.format("the-unpublished-draft") in named
     assert "gone.md" in named
     assert "photo.jpg" not in named
-    assert not [f for f in findings if Path(f.path).name.startswith("reference-")], findings
+    assert not [f for f in findings if "reference-" in Path(f.path).name], findings
 
 
 def test_reference_links_read_as_their_text_in_descriptions():
