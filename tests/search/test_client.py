@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+
 import pytest
 
-from extramile.search.index import write_index
+from extramile.search.index import CLIENT, client, write_index
 from extramile.search.records import Record
 from tests.conftest import serve_directory
 
@@ -125,3 +129,24 @@ def test_the_header_box_never_downloads_the_facets(page, search_url):
     names = [name for _, name in fetched]
     assert "index.json" in names and any(name.startswith("t.") for name in names)
     assert not any(name.startswith("f.") for name in names)
+
+
+def test_the_shipped_module_is_client_js_without_its_comments(tmp_path):
+    """search.js drops client.js's whole-line comments (bytes every reader downloads), and nothing else."""
+    shipped = client()
+    source = CLIENT.read_text(encoding="utf-8")
+    assert len(shipped) < 0.9 * len(source.encode("utf-8"))
+    code = [line for line in source.splitlines() if line.strip() and not line.strip().startswith(("//", "/*", "*"))]
+    assert [line for line in shipped.decode("utf-8").splitlines()[1:] if line.strip()] == code
+    node = shutil.which("node")
+    if not node:
+        return  # the other tests here load it in Chromium
+    (tmp_path / "shipped.mjs").write_bytes(shipped)
+    shutil.copyfile(CLIENT, tmp_path / "source.mjs")
+    script = ("const a = await import(process.argv[1]), b = await import(process.argv[2]);"
+              "console.log(JSON.stringify([Object.keys(a), Object.keys(b)]));")
+    result = subprocess.run([node, "--input-type=module", "-e", script, (tmp_path / "shipped.mjs").as_uri(),
+                             (tmp_path / "source.mjs").as_uri()], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    shipped_names, source_names = json.loads(result.stdout)
+    assert shipped_names == source_names and "search" in shipped_names

@@ -33,6 +33,7 @@ JSON = frozenset({".json", ".webmanifest", ".jsonld"})
 ASSETS = frozenset({".js", ".mjs", ".cjs", ".css", ".map"})  # the themes' code: no contact rule (licences)
 BINARY = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".tif", ".tiff", ".woff",
                     ".woff2", ".ttf", ".otf", ".eot", ".pdf", ".zip", ".mp3", ".mp4", ".webm", ".ogg", ".wasm"})
+_MARKUP = HTML | SVG | XML | JSON
 MAX_UNZIPPED = 64 * 1024 * 1024  # a .gz that inflates beyond this is not audited but reported
 # Where each engine copies the posts folder's other files: only images may be there (extramile/posts_folder.py).
 POSTS_OUTPUT = PurePosixPath(STORIES_DIR).relative_to(CONTENT_DIR).as_posix() + "/"
@@ -102,6 +103,8 @@ def scan_file(rules: Rules, rel: str, link: bool = False) -> tuple[list[Finding]
     if link:
         add(1, "a symbolic link: whatever it points to is published, unaudited")
         return findings, 0, "file"
+    if suffix in BINARY:  # images, fonts: no text to read (their names were checked above)
+        return findings, 0, "file"
     with open(os.path.join(rules.site.root, rel), "rb") as file:
         data = file.read()
     if suffix == ".gz":
@@ -110,7 +113,7 @@ def scan_file(rules: Rules, rel: str, link: bool = False) -> tuple[list[Finding]
             add(1, problem)
             return findings, len(data), "file"
         suffix = PurePosixPath(name[:-3]).suffix.lower() or _sniff(data)
-    if suffix in BINARY or (suffix not in HTML | SVG | XML | JSON and b"\x00" in data[:4096]):
+    if suffix in BINARY or (suffix not in _MARKUP and b"\x00" in data[:4096]):
         return findings, len(data), "file"
     text = data.decode("utf-8", errors="replace")
     if suffix not in HTML:

@@ -5,51 +5,120 @@
  *   search(term | null, {filters: {facet: "v" | ["v", ...] | {any: [...]} | {all: [...]}}, sort: {date}})
  *     -> {results: [{id, score, data()}], filters: {facet: {value: count}}}
  *   data() -> {url, meta, filters, excerpt}; the excerpt is HTML-escaped text with <mark> around matched words.
- * Every word must match (AND); the last also matches as the start of a word ("deliv" finds "delivery").
+ * Every word must match (AND); the last also matches as the start of a word ("deliv" finds "delivery"); CJK
+ * text is matched by pairs of neighbouring characters (see units below).
  * Results rank by BM25 (the index holds each story's term-frequency part, this adds the idf); without words,
  * newest first. A query downloads index.json, the term chunks its words fall in and the stories it shows;
  * facet counts also need the facets file, loaded by filters() or by a search with filters.
  *
- * The tokenizer mirrors extramile/search/tokenize.py (tests/search/test_tokenizer.py holds them together).
+ * The tokenizer and stemmer mirror extramile/search/tokenize.py and stemmer.py (tests/search/test_tokenizer.py
+ * and test_stemmer.py hold them together).
  */
 
 const FORMAT = 1;
-const TOKENIZER = 1;
+const TOKENIZER = 2;
 const PREFIX_MIN = 3; // a shorter last word matches whole words only: "th" would fetch half the index
 const PREFIX_FACTOR = 0.5; // a word that only starts with the typed one counts half
 const DROPPED = /[\u0300-\u036f'\u2019\u02bc]+/g;
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+// tokenize.py's CJK_RANGES: scripts written without spaces, split into pairs of characters.
+const CJK_CLASS = "\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u30ff"
+  + "\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc"
+  + "\u{1b000}-\u{1b16f}\u{20000}-\u{323af}";
+const CJK = new RegExp(`[${CJK_CLASS}]`, "u");
+const CJK_OR_NOT = new RegExp(`[${CJK_CLASS}]+|[^${CJK_CLASS}]+`, "gu");
+const [WORDS, PAIR, TAIL, SINGLE] = [0, 1, 2, 3]; // what a unit of a text is (units below)
 
 export function fold(text) {
   return text.normalize("NFKD").toLowerCase().replace(DROPPED, "").normalize("NFC").replace(/_/g, " ");
 }
 
-export function words(text) {
-  return fold(text).match(WORD) || [];
+/* [unit, kind]: the words of a text, each CJK run as its pairs of characters and then its last one alone. */
+function units(text) {
+  const out = [];
+  for (const word of fold(text).match(WORD) || []) {
+    for (const piece of CJK.test(word) ? word.match(CJK_OR_NOT) : [word]) {
+      if (!CJK.test(piece)) {
+        out.push([piece, WORDS]);
+        continue;
+      }
+      const characters = Array.from(piece); // by code point, as Python: an ideograph may be two UTF-16 units
+      for (let i = 0; i + 1 < characters.length; i++) out.push([characters[i] + characters[i + 1], PAIR]);
+      out.push([characters[characters.length - 1], characters.length > 1 ? TAIL : SINGLE]);
+    }
+  }
+  return out;
 }
 
+export function words(text) {
+  return units(text).map(([unit]) => unit);
+}
+
+/* stemmer.py, rule for rule: Porter2's steps 1a, 1b, 1c and 5 (see there for why). */
+const VOWELS = "aeiouy";
+const EXCEPTIONS = {
+  skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", sky: "sky", news: "news", howe: "howe",
+  atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes", evening: "evening", evenings: "evening",
+  wedding: "wedding", weddings: "wedding", paste: "paste", pastes: "paste", pasted: "paste", pasting: "paste",
+  range: "range", ranges: "range", ranged: "range", ranging: "range",
+};
+const KEPT_AFTER_1A = new Set(["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"]);
+const R1_PREFIXES = ["gener", "commun", "arsen"];
+const DOUBLES = /(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/;
+const STEP_1B = ["eedly", "ingly", "edly", "eed", "ing", "ed"];
+const isVowel = (letter) => letter !== undefined && VOWELS.includes(letter);
 const hasVowel = (text) => /[aeiouy]/.test(text);
 
-function undouble(word) {
-  const last = word[word.length - 1];
-  return word.length >= 2 && last === word[word.length - 2] && !"aeioulsz".includes(last) ? word.slice(0, -1) : word;
+function afterSyllable(word, start) {
+  for (let at = start + 1; at < word.length; at++) if (!isVowel(word[at]) && isVowel(word[at - 1])) return at + 1;
+  return word.length;
+}
+
+function shortSyllable(word) {
+  const n = word.length;
+  if (n === 2) return isVowel(word[0]) && !isVowel(word[1]);
+  return n > 2 && !isVowel(word[n - 1]) && !"wxY".includes(word[n - 1]) && isVowel(word[n - 2]) && !isVowel(word[n - 3]);
 }
 
 export function stem(word) {
-  if (word.length < 3 || !/^[a-z]+$/.test(word)) return word;
+  if (!/^[a-z]{3,}$/.test(word)) return word;
+  if (Object.hasOwn(EXCEPTIONS, word)) return EXCEPTIONS[word];
+  const letters = Array.from(word);
+  letters.forEach((letter, at) => {
+    if (letter === "y" && (at === 0 || isVowel(letters[at - 1]))) letters[at] = "Y";
+  });
+  word = letters.join("");
+  const prefix = R1_PREFIXES.find((p) => word.startsWith(p));
+  const r1 = prefix ? prefix.length : afterSyllable(word, 0);
+  const r2 = afterSyllable(word, r1);
+
   if (word.endsWith("sses")) word = word.slice(0, -2);
-  else if (word.endsWith("ies")) word = word.slice(0, -2);
-  else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
-  if (word.endsWith("eed")) {
-    if (hasVowel(word.slice(0, -3))) word = word.slice(0, -1);
-  } else if (word.endsWith("ed") && hasVowel(word.slice(0, -2))) {
-    word = undouble(word.slice(0, -2));
-  } else if (word.endsWith("ing") && hasVowel(word.slice(0, -3))) {
-    word = undouble(word.slice(0, -3));
+  else if (word.endsWith("ied") || word.endsWith("ies")) word = word.slice(0, -3) + (word.length > 4 ? "i" : "ie");
+  else if (word.endsWith("us") || word.endsWith("ss")) { /* kept */ }
+  else if (word.endsWith("s") && hasVowel(word.slice(0, -2))) word = word.slice(0, -1);
+  if (KEPT_AFTER_1A.has(word)) return word;
+
+  const ending = STEP_1B.find((suffix) => word.endsWith(suffix));
+  if (ending === "eed" || ending === "eedly") {
+    if (word.length - ending.length >= r1) word = `${word.slice(0, -ending.length)}ee`;
+  } else if (ending !== undefined && hasVowel(word.slice(0, -ending.length))) {
+    word = word.slice(0, -ending.length);
+    if (/(at|bl|iz)$/.test(word)) word += "e";
+    else if (DOUBLES.test(word)) word = word.slice(0, -1);
+    else if (word.length === r1 && shortSyllable(word)) word += "e";
   }
-  if (word.length > 2 && word.endsWith("y") && hasVowel(word.slice(0, -1))) word = `${word.slice(0, -1)}i`;
-  if (word.length >= 3 && word.endsWith("e")) word = word.slice(0, -1);
-  return word;
+
+  if (word.length > 2 && "yY".includes(word[word.length - 1]) && !isVowel(word[word.length - 2])) {
+    word = `${word.slice(0, -1)}i`;
+  }
+
+  if (word.endsWith("e")) {
+    const at = word.length - 1;
+    if (at >= r2 || (at >= r1 && !shortSyllable(word.slice(0, -1)))) word = word.slice(0, -1);
+  } else if (word.endsWith("ll") && word.length - 1 >= r2) {
+    word = word.slice(0, -1);
+  }
+  return word.replace(/Y/g, "y");
 }
 
 export function terms(text) {
@@ -149,10 +218,23 @@ export async function filters() {
   return structuredClone((await index()).totals);
 }
 
-/* A query word's matching terms: its stem, and for the last word every term that starts with it. */
-async function lookup(data, word, last) {
+/* What a query looks up: its units, each once, and whether it also stands for the terms it starts. The last
+ * word may be the start of a word; a CJK character alone is the start of the pairs it begins (and ends a run
+ * itself where no pair starts with it); a run's last character is dropped, its last pair holds it already. */
+function queryUnits(text) {
+  const found = new Map();
+  const all = units(text).filter(([, kind]) => kind !== TAIL);
+  all.forEach(([unit, kind], i) => {
+    const prefix = kind === SINGLE || (kind === WORDS && i === all.length - 1 && unit.length >= PREFIX_MIN);
+    found.set(unit, { unit, single: kind === SINGLE, prefix: prefix || (found.get(unit)?.prefix ?? false) });
+  });
+  return [...found.values()];
+}
+
+/* A query unit's matching terms: its stem, and if it is a prefix every term that starts with it. */
+async function lookup(data, word, asPrefix) {
   const exact = stem(word);
-  const prefix = last && word.length >= PREFIX_MIN ? word : null;
+  const prefix = asPrefix ? word : null;
   const wanted = data.chunks.filter(([first, final]) => (first <= exact && exact <= final)
     || (prefix && final >= prefix && first <= `${prefix}\uffff`));
   const chunks = await Promise.all(wanted.map(([, , name]) => gunzipJSON(name)));
@@ -194,10 +276,37 @@ function escapeHTML(text) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/* About `length` words of the text around the densest run of matched words; the start without any. */
+/* The text as shown, in tokens: the words between spaces, and each CJK character one of its own, glued to
+ * the one before it (no space between). */
+function displayTokens(paragraphs) {
+  const tokens = [];
+  for (const chunk of paragraphs.join(" ").split(/\s+/).filter(Boolean)) {
+    (CJK.test(chunk) ? chunk.match(CJK_OR_NOT) : [chunk]).forEach((piece, p) => {
+      const cjk = CJK.test(piece);
+      (cjk ? Array.from(piece) : [piece]).forEach((text, c) => tokens.push({ text, cjk, glued: p + c > 0 }));
+    });
+  }
+  return tokens;
+}
+
+/* Whether each token is part of what the query matched: a word by its stem; a CJK character by a matched pair
+ * it is in, or alone (a character searched for by itself). */
+function matchedTokens(tokens, matched) {
+  if (matched.size === 0) return tokens.map(() => false);
+  return tokens.map((token, i) => {
+    if (!token.cjk) return words(token.text).some((word) => matched.has(stem(word)));
+    const here = fold(token.text);
+    const before = token.glued && tokens[i - 1].cjk ? fold(tokens[i - 1].text) : null;
+    const after = tokens[i + 1] && tokens[i + 1].glued && tokens[i + 1].cjk ? fold(tokens[i + 1].text) : null;
+    return matched.has(here) || (before !== null && matched.has(before + here))
+      || (after !== null && matched.has(here + after));
+  });
+}
+
+/* About `length` tokens of the text around the densest run of matched ones; the start without any. */
 function makeExcerpt(paragraphs, matched, length) {
-  const tokens = paragraphs.join(" ").split(/\s+/).filter(Boolean);
-  const hits = tokens.map((token) => matched.size > 0 && words(token).some((word) => matched.has(stem(word))));
+  const tokens = displayTokens(paragraphs);
+  const hits = matchedTokens(tokens, matched);
   let start = 0;
   let best = 0;
   hits.forEach((hit, position) => {
@@ -207,8 +316,15 @@ function makeExcerpt(paragraphs, matched, length) {
     for (let i = from; i < from + length && i < tokens.length; i++) count += hits[i] ? 1 : 0;
     if (count > best) [best, start] = [count, from];
   });
-  return tokens.slice(start, start + length)
-    .map((token, i) => (hits[start + i] ? `<mark>${escapeHTML(token)}</mark>` : escapeHTML(token))).join(" ");
+  // Neighbouring matched characters of one CJK run share one <mark>; words between spaces have one each.
+  let html = "";
+  tokens.slice(start, start + length).forEach((token, i) => {
+    const text = escapeHTML(token.text);
+    const hit = hits[start + i];
+    if (hit && i > 0 && token.glued && hits[start + i - 1]) html = `${html.slice(0, -"</mark>".length)}${text}</mark>`;
+    else html += (i > 0 && !token.glued ? " " : "") + (hit ? `<mark>${text}</mark>` : text);
+  });
+  return html;
 }
 
 async function documentData(data, number, matched) {
@@ -225,7 +341,7 @@ async function documentData(data, number, matched) {
 export async function search(term, given = {}) {
   const data = await index();
   const count = data.count;
-  const queryWords = term === null || term === undefined ? null : [...new Set(words(String(term)))];
+  const queryWords = term === null || term === undefined ? null : queryUnits(String(term));
   const filtering = Object.keys(given.filters || {}).length > 0;
   const lists = filtering || loadedFacets ? await facets() : null;
   const mask = filtering ? filterMask(given.filters, lists, count) : null;
@@ -237,13 +353,16 @@ export async function search(term, given = {}) {
     numbers = [];
     for (let number = 0; number < count; number++) if (!mask || mask[number]) numbers.push(number);
   } else {
-    const found = await Promise.all(queryWords.map((word, i) => lookup(data, word, i === queryWords.length - 1)));
+    const found = await Promise.all(queryWords.map(({ unit, prefix }) => lookup(data, unit, prefix)));
     scores = new Float64Array(count);
     const hits = new Uint8Array(count);
-    for (const postings of found) {
+    for (const [place, postings] of found.entries()) {
       const best = new Float64Array(count);
+      // A CJK character searched for alone is marked alone in the excerpt, not the pairs it starts.
+      const { unit, single } = queryWords[place];
+      if (single) matched.add(unit);
       for (const [foundTerm, factor, encoded] of postings) {
-        matched.add(foundTerm);
+        if (!single) matched.add(foundTerm);
         const df = encoded.length / 2; // df story numbers (as deltas), then their df weights
         const idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
         let number = 0;

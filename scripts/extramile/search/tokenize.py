@@ -2,9 +2,16 @@
 
 A text is folded (compatibility-decomposed, lowercased, Latin accents and apostrophes dropped, recomposed), so
 that "Café", "cafe" and "CAFÉ" are one word and "don't" is "dont"; its words are the runs of letters, combining
-marks and digits (Unicode categories L, M, N); each word is stemmed by a few English suffix rules so that
-"deliveries", "delivery" and "delivered" meet. client.js does the same steps with `/[\\p{L}\\p{M}\\p{N}]+/gu`;
-tests/search/test_tokenizer.py runs both over the same words. Change one, change both, and bump VERSION.
+marks and digits (Unicode categories L, M, N). Chinese and Japanese put no space between words, and a Korean
+word takes endings: a run of CJK characters (Han, kana, Hangul: CJK_RANGES) is split into its overlapping pairs
+of characters plus its last character alone ("東京タワー": 東京 京タ タワ ワー ー), so that any two neighbouring
+characters typed find it, and one character typed finds it too (a pair starts with it, or it ends the run).
+Each word of the letters a-z is stemmed (stemmer.py: Porter2's inflectional steps), so that "stories" finds
+"story" and "helped" finds "helping", but "care" never finds "car".
+
+client.js does the same steps with `/[\\p{L}\\p{M}\\p{N}]+/gu` and the same ranges; tests/search/test_tokenizer.py
+and test_stemmer.py run both over the same texts. Change one, change both, and bump VERSION (the index names
+it, and a reader's client refuses an index of another version).
 """
 
 from __future__ import annotations
@@ -14,12 +21,26 @@ import unicodedata
 from collections import Counter
 from functools import cache
 
-VERSION = 1
+from extramile.search.stemmer import stem
+
+VERSION = 2
+
+# The scripts written without spaces between words, as ranges of code points (the same list in client.js):
+# Hangul Jamo, CJK radicals, 々〆〇 and the other ideographic marks, kana, Hangul compatibility Jamo, CJK
+# extension A, unified ideographs, Hangul syllables and Jamo extensions, compatibility ideographs, half-width
+# kana and Hangul, kana supplements and the ideographs beyond the Basic Multilingual Plane. Only letters
+# (and marks, digits) of these blocks are ever seen here: the rest never makes part of a word.
+CJK_RANGES = ((0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3021, 0x3029), (0x3031, 0x3035),
+              (0x3038, 0x303C), (0x3041, 0x30FF), (0x3131, 0x318E), (0x31F0, 0x31FF), (0x3400, 0x4DBF),
+              (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFF66, 0xFFDC),
+              (0x1B000, 0x1B16F), (0x20000, 0x323AF))
+_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in CJK_RANGES)
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_CJK_OR_NOT = re.compile(f"[{_CJK_CLASS}]+|[^{_CJK_CLASS}]+")
 
 # Combining diacritics of Latin (and Greek, Cyrillic) letters, and apostrophes: dropped when folding, so that
 # accents and contractions never split or change a word. Other marks (Devanagari vowel signs...) are letters' parts.
 _DROPPED = re.compile("[\u0300-\u036f'\u2019\u02bc]+")
-_ASCII_WORD = re.compile("[a-z]+")
 
 
 def _marks(low: int, high: int) -> str:
@@ -59,50 +80,29 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of `text`, unstemmed (the form a typed prefix is compared with)."""
+    """The folded words of `text`, unstemmed (the form a typed prefix is compared with), CJK runs split."""
     text = fold(text)
     if text.isascii():
         return _ASCII_WORDS.findall(text)
     bmp, every = _patterns()
-    return (every if _ASTRAL.search(text) else bmp).findall(text)
+    found = (every if _ASTRAL.search(text) else bmp).findall(text)
+    return _split_cjk(found) if _CJK.search(text) else found
 
 
-def _has_vowel(text: str) -> bool:
-    return any(letter in "aeiouy" for letter in text)
-
-
-def _undouble(word: str) -> str:
-    # stopp(ed) -> stop, runn(ing) -> run; but fall(ing), miss(ed), buzz(ing) keep theirs.
-    if len(word) >= 2 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
-        return word[:-1]
-    return word
-
-
-def stem(word: str) -> str:
-    """A few English suffix rules (a small subset of Porter's step 1): plurals, -ed, -ing, -y, a final -e.
-
-    Only for words of ASCII letters; others (accented after folding, non-Latin, with digits) are kept whole.
-    """
-    if len(word) < 3 or not _ASCII_WORD.fullmatch(word):
-        return word
-    if word.endswith("sses"):
-        word = word[:-2]  # classes -> class
-    elif word.endswith("ies"):
-        word = word[:-2]  # deliveries -> deliveri (as delivery, below)
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("eed"):
-        if _has_vowel(word[:-3]):
-            word = word[:-1]  # agreed -> agree; but need, speed stay
-    elif word.endswith("ed") and _has_vowel(word[:-2]):
-        word = _undouble(word[:-2])
-    elif word.endswith("ing") and _has_vowel(word[:-3]):
-        word = _undouble(word[:-3])
-    if len(word) > 2 and word.endswith("y") and _has_vowel(word[:-1]):
-        word = word[:-1] + "i"
-    if len(word) >= 3 and word.endswith("e"):
-        word = word[:-1]  # hope, hoped, hoping -> hop
-    return word
+def _split_cjk(found: list[str]) -> list[str]:
+    """Each CJK run of the words: its pairs of neighbouring characters, then its last character."""
+    out: list[str] = []
+    for word in found:
+        if not _CJK.search(word):
+            out.append(word)
+            continue
+        for piece in _CJK_OR_NOT.findall(word):
+            if _CJK.match(piece):
+                out.extend(piece[at:at + 2] for at in range(len(piece) - 1))
+                out.append(piece[-1])
+            else:
+                out.append(piece)
+    return out
 
 
 class Stemmer(dict):

@@ -2,8 +2,9 @@
  *
  * Both read the search index (search/, written by the build) through its small client module
  * (search/search.js, with Pagefind's API names), which loads only the pieces of the index a query needs.
- * Without JavaScript the header box is a plain form to the Browse page, and the Browse page lists the tag,
- * teller and year pages instead.
+ * Without JavaScript the header box is a plain form to the Browse page, and the Browse page says that its
+ * search needs JavaScript and lists the tag, teller and year pages and all the stories instead. On a narrow
+ * screen the Browse page's filters are folded under the results; on a wide one they stand open beside them.
  *
  * Browse state lives in the URL: ?q=words&tag=a&tag=b&perspective=customer&industry=…&channel=…&year=2011.
  * Tags combine with AND (stories that carry every chosen tag); the other facets hold one value per story, so
@@ -60,19 +61,58 @@
   }
 
   /* ------------------------------------------------------------------------------------------------------ */
-  /* The header's search box: the first results under the box; Enter goes to the Browse page (?q=…).        */
+  /* The header's search box, an ARIA 1.2 combobox: the first results in a listbox under the box as you type;  */
+  /* the arrow keys choose one (aria-activedescendant: the focus stays in the box), Enter opens it, Escape     */
+  /* closes the list. Enter with none chosen sends the form: the Browse page with every result (?q=…).         */
   /* ------------------------------------------------------------------------------------------------------ */
 
   function searchBox(form) {
     const input = form.querySelector("input[name=q]");
     const panel = form.querySelector("[data-em-search-results]");
+    const listbox = form.querySelector("[data-em-search-list]");
+    const status = form.querySelector("[data-em-search-status]");
     let asked = 0;
     let timer = 0;
+    let active = -1;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", listbox.id);
+    input.setAttribute("aria-expanded", "false");
+
+    const options = () => [...listbox.querySelectorAll("[role=option]")];
+
+    function choose(place) { // an option's place (past the last wraps to the first), or -1 for none
+      const all = options();
+      active = place >= 0 && all.length ? place % all.length : -1;
+      all.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+      if (active < 0) {
+        input.removeAttribute("aria-activedescendant");
+        return;
+      }
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function open(isOpen) {
+      panel.hidden = !isOpen;
+      input.setAttribute("aria-expanded", String(isOpen));
+      if (!isOpen) choose(-1);
+    }
 
     function close() {
-      panel.hidden = true;
-      panel.replaceChildren();
-      input.setAttribute("aria-expanded", "false");
+      open(false);
+      listbox.replaceChildren();
+      status.textContent = "";
+    }
+
+    function option(className, href, id) {
+      const link = make("a", className);
+      link.href = href;
+      link.id = `em-search-option-${id}`;
+      link.tabIndex = -1; // the options are reached with the arrow keys, not Tab
+      link.setAttribute("role", "option");
+      link.setAttribute("aria-selected", "false");
+      return link;
     }
 
     async function show(query) {
@@ -81,31 +121,31 @@
       const search = await engine.search(query);
       const top = await Promise.all(search.results.slice(0, 5).map((result) => result.data()));
       if (number !== asked) return; // a newer query has been typed
-      const list = make("ul", "em-search__list");
-      for (const data of top) {
-        const item = make("li", "em-search__item");
-        const link = make("a", "em-search__link");
-        link.href = data.url;
+      const found = search.results.length;
+      const items = top.map((data, i) => {
+        const link = option("em-search__link", data.url, i);
         link.append(make("span", "em-search__title", data.meta.title));
         const excerpt = make("span", "em-search__excerpt");
         excerpt.append(excerptNodes(data.excerpt));
         link.append(excerpt);
-        item.append(link);
-        list.append(item);
-      }
-      const all = make("a", "em-search__all",
-        search.results.length ? (search.results.length === 1 ? "See it on the Browse page →" : `All ${search.results.length} stories →`)
-          : "No story matches: browse them all →");
-      all.href = `${form.action}?q=${encodeURIComponent(query)}`;
-      panel.replaceChildren(...(top.length ? [list] : []), all);
-      panel.hidden = false;
-      input.setAttribute("aria-expanded", "true");
+        return link;
+      });
+      const all = option("em-search__all", `${form.action}?q=${encodeURIComponent(query)}`, "all");
+      all.textContent = found === 0 ? "No story matches: browse them all →"
+        : found === 1 ? "See it on the Browse page →" : `All ${found} stories on the Browse page →`;
+      listbox.replaceChildren(...items, all);
+      active = -1;
+      open(true);
+      const listed = found > top.length ? `, the first ${top.length} listed` : "";
+      status.textContent = found === 0 ? "No story matches."
+        : `${found} ${found === 1 ? "story" : "stories"} found${listed}.`;
     }
 
     input.addEventListener("input", () => {
       clearTimeout(timer);
+      choose(-1); // typing leaves the list: the choice was in results about to be replaced
       const query = input.value.trim();
-      if (query.length < 2) {
+      if (query.length < 2 && query < "\u2e80") { // one letter is too few; one CJK character (U+2E80 on) is a word
         asked++;
         close();
         return;
@@ -113,14 +153,26 @@
       timer = setTimeout(() => show(query).catch(() => close()), 150);
     });
     input.addEventListener("focus", () => engineFor(form).catch(() => {}), { once: true });
-    form.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        close();
-        input.focus();
+    input.addEventListener("keydown", (event) => {
+      const count = options().length;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!count) return;
+        event.preventDefault(); // the caret stays where it is
+        if (panel.hidden) open(true);
+        choose(event.key === "ArrowDown" ? active + 1 : (active <= 0 ? count : active) - 1); // both wrap around
+      } else if (event.key === "Enter" && !panel.hidden && active >= 0) {
+        event.preventDefault();
+        options()[active].click();
+      } else if (event.key === "Escape" && !panel.hidden) {
+        event.preventDefault(); // without this, Escape would also empty the box (type=search)
+        open(false);
       }
     });
+    form.addEventListener("focusout", (event) => {
+      if (!form.contains(event.relatedTarget)) open(false);
+    });
     document.addEventListener("click", (event) => {
-      if (!form.contains(event.target)) close();
+      if (!form.contains(event.target)) open(false);
     });
   }
 
@@ -228,6 +280,9 @@
 
     async function run() {
       const number = ++asked;
+      // How many filters are chosen, on the filters' fold: a phone shows it folded.
+      const chosen = FACETS.reduce((sum, facet) => sum + state[facet].size, 0);
+      form.querySelector("[data-em-chosen]").textContent = chosen ? ` (${chosen} chosen)` : "";
       const engine = await engineFor(root);
       // Searches count facet values once the facets file is loaded (the header box never needs it): load it.
       facetsLoaded = facetsLoaded || engine.filters();
@@ -261,7 +316,11 @@
     }
 
     function failed(error) {
-      status.textContent = "Search is not available right now: the pages below list every story.";
+      // The form is hidden: say so above the pages that list every story, with the words that were asked for.
+      const title = root.querySelector("[data-em-notice-title]");
+      title.textContent = state.q ? `Your search for “${state.q}” could not be run`
+        : "Search is not available right now";
+      title.parentElement.replaceChildren(title, ": the search index did not load. Try again later.");
       root.querySelector("[data-em-pages]").hidden = false;
       form.hidden = true;
       console.error(error);
@@ -299,6 +358,11 @@
       run().catch(failed);
     });
 
+    // On a phone the results come first and the filters are folded under them; beside them they stand open.
+    const filters = form.querySelector("[data-em-filters]");
+    const wide = window.matchMedia("(min-width: 45em)");
+    filters.open = wide.matches;
+    wide.addEventListener("change", () => { filters.open = wide.matches; });
     form.hidden = false;
     root.querySelector("[data-em-pages]").hidden = true;
     root.classList.add("em-browse--ready");
