@@ -96,7 +96,7 @@ def measure(site: Path, term: str, readers=tuple(READERS)) -> dict[str, tuple[in
                 script = READERS[name]
                 context = browser.new_context()
                 fetched: list[str] = []
-                context.on("request", lambda request: fetched.append(request.url))
+                context.on("request", lambda request, fetched=fetched: fetched.append(request.url))
                 page = context.new_page()
                 page.goto(base + "__bench__.html")
                 fetched.clear()

@@ -39,7 +39,7 @@ def closure(project: str = "extramile", extras: tuple[str, ...] = ("test",)) -> 
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            raise SystemExit(f"extramile.lockfile: {name} is required but not installed: run `make install` first")
+            raise SystemExit(f"extramile.lockfile: {name} is required but not installed: run `make install` first") from None
         if canonicalize_name(name) != canonicalize_name(project):
             found[canonicalize_name(name)] = dist
         for text in dist.requires or []:

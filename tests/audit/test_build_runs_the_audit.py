@@ -3,12 +3,11 @@ a site from an engine that published a draft (as one that ignored our plugins wo
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from tests.audit.conftest import ENGINES, audit, found
-from tests.conftest import REPO, mkdocs_build
+from tests.conftest import mkdocs_build
 from tests.pelican.conftest import copy_pelican_site, pelican_build, run_extramile
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,6 @@ and reference definitions (`[r]: https://…`) never in it."""
 from __future__ import annotations
 
 import frontmatter
-import pytest
 
 from tests.ingest.conftest import STORY_TEXT, submission, write_jsonl
 

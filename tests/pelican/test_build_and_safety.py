@@ -161,6 +161,6 @@ def test_without_the_plugin_no_story_is_read_at_all(tmp_path, repo, drafts):
     result = subprocess.run(command, cwd=repo, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
     assert result.returncode != 0
     written = [p for p in output.rglob("*") if p.is_file()] if output.exists() else []
-    for slug, post in drafts.items():
+    for slug in drafts:
         assert not any(slug in p.read_text(encoding="utf-8", errors="replace") for p in written)
     assert not (output / "stories").exists(), "Pelican's own Markdown reader must not publish story files"

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 
-import pytest
 
 from extramile.search import tokenize
 from extramile.search.index import CLIENT

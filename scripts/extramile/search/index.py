@@ -202,7 +202,7 @@ def build_files(records: Sequence[Record], memo: dict | None = None) -> dict[str
     # zlib lets go of the interpreter lock: the stories compress on another core while the terms are counted.
     plain = {at: _document(record) for at, record in enumerate(records) if known[at] is None}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        compressing = pool.submit(lambda: {at: _gzip(document) for at, document in plain.items()})
+        compressing = pool.submit(lambda documents: {at: _gzip(doc) for at, doc in documents.items()}, plain)
         terms = [hit[1] if hit is not None else _terms(record, stemmer) for hit, record in zip(known, records)]
         fresh = compressing.result()
     documents = [hit[0] if hit is not None else fresh[at] for at, hit in enumerate(known)]

@@ -5,7 +5,6 @@ into memory)."""
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
