@@ -69,7 +69,8 @@ SETTINGS: tuple[Setting, ...] = (  # default and example are Markdown, as README
     Setting("`extramile audit --parse-all`", "EXTRAMILE_AUDIT_PARSE", "screened (pages without a suspect are not "
             "parsed in full)", "`all`", "`all` parses every page in full, to compare with the screened audit"),
     Setting("build speed-ups", "EXTRAMILE_SPEEDUPS", "`1`", "`0`",
-            "`0` builds without the speed-up layer: the same output, slower"),
+            "`0` builds without Material's speed-ups and serve's file notifications: the same output, slower "
+            "(Pelican's worker processes follow EXTRAMILE_WORKERS)"),
     Setting("project folder", "EXTRAMILE_ROOT", "the nearest folder holding `mkdocs.yml`", "`/srv/extramile`",
             "the site every `extramile` command works on"),
 )
