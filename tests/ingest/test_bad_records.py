@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
 
 import frontmatter
 import pytest
@@ -91,10 +94,15 @@ def _broken_prepare(real):
     return prepare
 
 
-@pytest.mark.parametrize("processes", [1, 2])
-def test_any_error_preparing_a_record_rejects_that_record_alone(processes, monkeypatch, tmp_path, vocabulary):
-    """Also in the worker processes: the record far into a long source is prepared by one (fork: it has the patch)."""
-    monkeypatch.setattr(parallel, "prepare", _broken_prepare(parallel.prepare))
+def _any_error_scenario(processes: int, folder: str) -> None:
+    """The scenario, in a process of its own: only a process without other threads forks its workers (which is
+    how they inherit the broken `prepare`); a test session's servers and browser threads would make it spawn."""
+    from extramile.vocabulary import load_vocabulary
+    from tests.conftest import REPO
+
+    tmp_path = Path(folder)
+    vocabulary = load_vocabulary(REPO / "content/vocabulary.yml")
+    parallel.prepare = _broken_prepare(parallel.prepare)
     count = parallel.SERIAL_FIRST + 3 * parallel.CHUNK
     records = [submission(i, title=f"A coat, story {i}{' boom' if i in (5, count - 20) else ''}") for i in range(count)]
     export = write_jsonl(tmp_path / "jsonl_with_two_records_a_bug_fails_on.jsonl", records)
@@ -107,6 +115,17 @@ def test_any_error_preparing_a_record_rejects_that_record_alone(processes, monke
     assert len(report.new) == count - 2
     assert len(whole_valid_drafts(root, vocabulary)) == count - 2
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_any_error_preparing_a_record_rejects_that_record_alone(processes, tmp_path):
+    """Also in the worker processes: the record far into a long source is prepared by one (fork: it has the patch)."""
+    from tests.conftest import REPO
+
+    script = (f"from tests.ingest.test_bad_records import _any_error_scenario; "
+              f"_any_error_scenario({processes}, {str(tmp_path)!r})")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_lone_surrogates_in_a_long_source_are_rejected_in_the_workers(tmp_path, vocabulary):
