@@ -38,7 +38,7 @@ from extramile.vocabulary import load_vocabulary  # noqa: E402
 def prepare(workdir: Path, count: int, drafts: int) -> Path:
     site = workdir / "site"
     site.mkdir(parents=True)
-    for name in (*SITE_FILES, ALLOW_FILE):
+    for name in SITE_FILES:  # the allow-list (ALLOW_FILE) comes with content/
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, site / name)
     for name in SITE_DIRS:

@@ -109,20 +109,18 @@ class DraftRule:
                 self._phrases.setdefault(_key(draft.snippet), (draft, f"a sentence of its text {draft.snippet!r}"))
         slugs = trie_pattern(sorted(self._slugs))
         self._slug = re.compile(rf"({slugs})(?=/|\.[A-Za-z]|#)") if slugs else None
-        # Which phrases a text may hold. With few drafts: those whose longest word (their anchor) it holds, one
-        # substring search each, in C; a text made of the same words with tags taken out holds no other. With
-        # many: those whose first three words (two for a two-word title) it has in a row, one intersection of a
-        # set with the text's word triples, split in C, whatever the number of drafts. Each candidate's own
+        # Which phrases a text may hold: those whose every word it holds (so that a text made of some of its words,
+        # the same text with its tags taken out, holds no other either). With few drafts, the longest word of each
+        # (its anchor) is looked for, one substring search in C each; with many, the text's words are split in C
+        # into a set, and each phrase whose anchor is in it must have all its words there. Each candidate's own
         # pattern then says where, over the lower-case text.
-        self._by_anchor: dict[str, list[tuple[re.Pattern, re.Pattern]]] = {}
-        self._by_start: dict[tuple[bytes, ...], list[tuple[re.Pattern, re.Pattern]]] = {}
+        self._by_anchor: dict[str, list[tuple[frozenset[bytes], tuple[re.Pattern, re.Pattern]]]] = {}
         for words in self._phrases:
             body = _GAP.join(map(re.escape, words)) + r"(?!\w)"
             patterns = (re.compile(body), re.compile(body, re.I))
-            self._by_anchor.setdefault(max(words, key=len), []).append(patterns)
-            self._by_start.setdefault(tuple(w.encode("utf-8", "surrogatepass") for w in words[:3]), []).append(patterns)
-        self._triples = frozenset(key for key in self._by_start if len(key) == 3)
-        self._pairs = frozenset(key for key in self._by_start if len(key) == 2)
+            encoded = frozenset(word.encode("utf-8", "surrogatepass") for word in words)
+            self._by_anchor.setdefault(max(words, key=len), []).append((encoded, patterns))
+        self._anchors = {anchor.encode("utf-8", "surrogatepass"): anchor for anchor in self._by_anchor}
         self.few = len(self._by_anchor) <= MAX_ANCHORS
 
     def __bool__(self) -> bool:
@@ -140,16 +138,15 @@ class DraftRule:
         return bool(self._phrases)
 
     def candidates(self, lower: str) -> list[tuple[re.Pattern, re.Pattern]]:
-        """The patterns of the phrases a text (in lower case) may hold. With few drafts, a text made of some of its
-        words (the same text with its tags taken out) holds no other phrase either."""
+        """The patterns of the phrases a text (in lower case) may hold; a text made of some of its words (the same
+        text with its tags taken out) holds no other phrase either."""
         if not self._phrases:
             return []
         if self.few:
-            return [patterns for anchor, group in self._by_anchor.items() if anchor in lower for patterns in group]
-        words = words_of(lower)
-        starts = self._triples.intersection(zip(words, words[1:], words[2:]))
-        starts |= self._pairs.intersection(zip(words, words[1:]))
-        return [patterns for start in sorted(starts) for patterns in self._by_start[start]]
+            return [patterns for anchor, group in self._by_anchor.items() if anchor in lower for _, patterns in group]
+        words = set(words_of(lower))
+        return [patterns for anchor in sorted(self._anchors.keys() & words)
+                for needed, patterns in self._by_anchor[self._anchors[anchor]] if needed <= words]
 
     def in_text(self, text: str, lower: str | None = None, slugs: bool = True,
                 candidates: list | None = None) -> Iterator[tuple[int, str]]:

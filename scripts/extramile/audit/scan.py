@@ -158,13 +158,12 @@ def _screened_page(rules: Rules, raw: str, decoded: str, lower: str, add) -> Non
     # Phone numbers: in the text alone, tags and scripts out (page_text), unless the page has neither an inline
     # SVG (icons: paths of numbers) nor a reference to decode, when the whole page is read and a number inside a
     # tag is let go (in_markup); the same findings, the cheaper way.
-    drafts_in_text = bool(phrases) or (rules.drafts.phrases and not rules.drafts.few)
+    drafts_in_text = bool(phrases)
     if drafts_in_text or decoded is not raw or "<svg" in lower:
         stream = page_text(raw)
         numbers = [(stream.line_at(offset), message) for offset, message in rules.contacts.phones_in(stream.text)]
         if drafts_in_text:  # a phrase cut by <em> is whole in the text alone
-            for offset, message in rules.drafts.in_text(stream.text, slugs=False,
-                                                        candidates=phrases if rules.drafts.few else None):
+            for offset, message in rules.drafts.in_text(stream.text, slugs=False, candidates=phrases):
                 add(stream.line_at(offset), message)
     else:
         numbers = [(whole.line_at(offset), message) for offset, message in rules.contacts.phones_in(decoded)

@@ -36,7 +36,7 @@ _SCHEMES = tuple(re.compile(_BLANK.join(map(re.escape, scheme))) for scheme in s
 _ELEMENTS = re.compile(r"<(?:iframe|frame|object|embed|applet|base|portal|fencedframe|import|style|!\[|\?"
                        r"|!(?!--|doctype\s))")
 _WORDS = ("srcdoc", "http-equiv", "--!>")
-_TEL = re.compile(r"[=\"'\s]tel:")  # a tel: link, whose number the parse reads as page text ("hotel:" is not one)
+_TEL_STARTS = "=\"' \t\n\r\f\v"  # a tel: link (whose number the parse reads as page text) follows one of these
 _ATTRIBUTES = (re.compile(r"on[^\s/>=]*\s*="), re.compile(r"style\s*="))  # where an attribute name may start:
 _NAME_STARTS = " \t\n\r\f\v/\"'\x00"  # after one of these
 _TAG_ON_A_LINE = re.compile(r"<(?:[A-Za-z/?]|!(?!--))[^>\n]*>")  # a comment's text is text, as for the parser
@@ -106,9 +106,19 @@ def screen(raw: str, page: str, site: SiteRef) -> tuple[str, str] | None:
     if decoded == raw:  # `&&` in a script, say: nothing to decode
         decoded = raw
     decoded_low = low if decoded is raw else decoded.lower()
-    if any(pattern.search(decoded_low) for pattern in _SCHEMES) or _TEL.search(decoded_low):
+    if any(pattern.search(decoded_low) for pattern in _SCHEMES) or _tel_link(decoded_low):
         return None
     return decoded, decoded_low
+
+
+def _tel_link(lower: str) -> bool:
+    """Whether a `tel:` may start an attribute value ("hotel: told by" does not)."""
+    start = lower.find("tel:")
+    while start >= 0:
+        if start == 0 or lower[start - 1] in _TEL_STARTS:
+            return True
+        start = lower.find("tel:", start + 4)
+    return False
 
 
 def in_markup(raw: str, lower: str, offset: int) -> bool:
