@@ -38,13 +38,8 @@ def write_if_changed(path: Path, text: str) -> bool:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_with(path, data)
-    try:
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        pass
+    replace_bytes(path, data)
     return True
 
 
