@@ -21,6 +21,7 @@ from extramile.reader import read_story
 MIN_TITLE = 10  # characters; a shorter title ("Thanks") is a common phrase, and the slug and text still count
 SNIPPET = 60  # characters of plain words taken from the body
 MAX_ANCHORS = 12  # up to this many distinct words to look for, one search each; beyond, a set of words
+NARROW_FROM = 4  # more candidate phrases than this in a text: keep those whose first words it has in a row
 _WORD = re.compile(r"\w+")
 _GAP = r"[^\w<>]{1,8}"  # between two words: a space, punctuation, an entity's character; never a tag
 _TRUE = {"true", "yes", "on", "1"}
@@ -32,6 +33,9 @@ _MARKUP = (
     (re.compile(r"^(?:[ \t]{0,3}(?:#{1,6}|>|[-*+]|[0-9]{1,9}[.)]))+[ \t]+", re.M), ""),  # headings, quotes, lists
     (re.compile(r"[*_`~]+"), ""),  # emphasis and code marks
 )
+
+
+Phrase = tuple  # (first three words, encoded; pattern over lower-case text; pattern in any case)
 
 
 @dataclass(frozen=True)
@@ -114,14 +118,16 @@ class DraftRule:
         # (its anchor) is looked for, one substring search in C each; with many, the text's words are split in C
         # into a set, and each phrase whose anchor is in it must have all its words there. Each candidate's own
         # pattern then says where, over the lower-case text.
-        self._by_anchor: dict[str, list[tuple[frozenset[bytes], tuple[re.Pattern, re.Pattern]]]] = {}
+        # A phrase is (its first three words, encoded; its pattern over lower-case text; the same in any case).
+        self._by_anchor: dict[str, list[tuple[frozenset[bytes], Phrase]]] = {}
         for words in self._phrases:
             body = _GAP.join(map(re.escape, words)) + r"(?!\w)"
-            patterns = (re.compile(body), re.compile(body, re.I))
-            encoded = frozenset(word.encode("utf-8", "surrogatepass") for word in words)
-            self._by_anchor.setdefault(max(words, key=len), []).append((encoded, patterns))
+            encoded = tuple(word.encode("utf-8", "surrogatepass") for word in words)
+            phrase = (encoded[:3], re.compile(body), re.compile(body, re.I))
+            self._by_anchor.setdefault(max(words, key=len), []).append((frozenset(encoded), phrase))
         self._anchors = {anchor.encode("utf-8", "surrogatepass"): anchor for anchor in self._by_anchor}
         self.few = len(self._by_anchor) <= MAX_ANCHORS
+        self._last: tuple[str | None, list[bytes]] = (None, [])
 
     def __bool__(self) -> bool:
         return bool(self.drafts)
@@ -137,16 +143,33 @@ class DraftRule:
     def phrases(self) -> bool:
         return bool(self._phrases)
 
-    def candidates(self, lower: str) -> list[tuple[re.Pattern, re.Pattern]]:
-        """The patterns of the phrases a text (in lower case) may hold; a text made of some of its words (the same
-        text with its tags taken out) holds no other phrase either."""
+    def candidates(self, lower: str) -> list[Phrase]:
+        """The phrases a text (in lower case) may hold; a text made of some of its words (the same text with its
+        tags taken out) holds no other phrase either."""
         if not self._phrases:
             return []
         if self.few:
-            return [patterns for anchor, group in self._by_anchor.items() if anchor in lower for _, patterns in group]
-        words = set(words_of(lower))
-        return [patterns for anchor in sorted(self._anchors.keys() & words)
-                for needed, patterns in self._by_anchor[self._anchors[anchor]] if needed <= words]
+            return [phrase for anchor, group in self._by_anchor.items() if anchor in lower for _, phrase in group]
+        listed = self._words(lower)
+        words = set(listed)
+        return [phrase for anchor in sorted(self._anchors.keys() & words)
+                for needed, phrase in self._by_anchor[self._anchors[anchor]] if needed <= words]
+
+    def narrow(self, phrases: list[Phrase], lower: str) -> list[Phrase]:
+        """Of many candidate phrases, those whose first words this text (in lower case) has in a row: two set
+        intersections with its word triples and pairs, in C, instead of one pattern each."""
+        if len(phrases) <= NARROW_FROM:
+            return phrases
+        words = self._words(lower)
+        starts = {phrase[0] for phrase in phrases}
+        present = starts.intersection(zip(words, words[1:], words[2:])) | starts.intersection(zip(words, words[1:]))
+        return [phrase for phrase in phrases if phrase[0] in present]
+
+    def _words(self, lower: str) -> list[bytes]:
+        """words_of(lower), remembered for the last text (candidates() then narrow() read the same one)."""
+        if self._last[0] is not lower:
+            self._last = (lower, words_of(lower))
+        return self._last[1]
 
     def in_text(self, text: str, lower: str | None = None, slugs: bool = True,
                 candidates: list | None = None) -> Iterator[tuple[int, str]]:
@@ -159,7 +182,7 @@ class DraftRule:
             return
         lower = text.lower() if lower is None else lower
         same = len(lower) == len(text)  # nearly always: then offsets in the lower-case text are the text's
-        for exact, any_case in self.candidates(lower) if candidates is None else candidates:
+        for _, exact, any_case in self.narrow(self.candidates(lower) if candidates is None else candidates, lower):
             for match in (exact.finditer(lower) if same else any_case.finditer(text)):
                 if word_start(text, match.start()):
                     draft, what = self._phrases[_key(match[0])]
